@@ -1,0 +1,7 @@
+import { demo } from "./demo.js";
+import type { Command } from "./types.js";
+
+// The command table: one line per sub-command, each implemented in its own file.
+export const commands: Record<string, Command> = {
+  demo,
+};
