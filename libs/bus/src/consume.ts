@@ -1,0 +1,154 @@
+import {
+  AckPolicy,
+  type ConsumerConfig,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from "@nats-io/jetstream";
+
+/** What to do with a message once handled: the single place where ack, nak and term are chosen. */
+export type Decision = { kind: "ack" } | { kind: "nak"; delayMs: number } | { kind: "term"; reason: string };
+
+export const ack = (): Decision => ({ kind: "ack" });
+export const nak = (delayMs: number): Decision => ({ kind: "nak", delayMs });
+export const term = (reason: string): Decision => ({ kind: "term", reason });
+
+/** Exponential backoff by delivery count: 250 ms, 500 ms, 1 s ... capped at 30 s. */
+export function backoffMs(deliveryCount: number, baseMs = 250, capMs = 30_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, deliveryCount - 1));
+}
+
+export interface DurableSpec {
+  stream: string;
+  durable: string;
+  /** How many unacknowledged messages the server lets this consumer have: the backpressure bound. */
+  maxAckPending?: number;
+  ackWaitMs?: number;
+  filterSubjects?: string[];
+}
+
+/** Creates the durable pull consumer if missing, or updates its tunables; replicas share it. */
+export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec): Promise<void> {
+  const cfg: Partial<ConsumerConfig> = {
+    durable_name: spec.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    max_ack_pending: spec.maxAckPending ?? 1000,
+    ack_wait: (spec.ackWaitMs ?? 30_000) * 1_000_000,
+    max_deliver: -1,
+  };
+  if (spec.filterSubjects?.length === 1) cfg.filter_subject = spec.filterSubjects[0];
+  else if (spec.filterSubjects?.length) cfg.filter_subjects = spec.filterSubjects;
+  try {
+    await jsm.consumers.info(spec.stream, spec.durable);
+    await jsm.consumers.update(spec.stream, spec.durable, {
+      max_ack_pending: cfg.max_ack_pending,
+      ack_wait: cfg.ack_wait,
+    });
+  } catch {
+    try {
+      await jsm.consumers.add(spec.stream, cfg);
+    } catch (err) {
+      // A replica that started at the same moment may have created it first.
+      await jsm.consumers.info(spec.stream, spec.durable).catch(() => {
+        throw err;
+      });
+    }
+  }
+}
+
+export interface ConsumeLoopOptions {
+  js: JetStreamClient;
+  stream: string;
+  durable: string;
+  /** Messages handled at once by this process. */
+  concurrency?: number;
+  /** Messages with the same key are handled one after the other, in delivery order. */
+  keyOf?: (m: JsMsg) => string;
+  handler: (m: JsMsg) => Promise<Decision>;
+  /** Called when the handler throws; the message is then nak'ed with backoff. */
+  onError?: (err: unknown, m: JsMsg) => void;
+  /** Called after each settled message (for metrics). */
+  onSettled?: (d: Decision, m: JsMsg, ms: number) => void;
+}
+
+export interface ConsumeLoop {
+  /** Stops pulling, waits for in-flight messages to settle. */
+  stop(): Promise<void>;
+  /** Messages being handled right now. */
+  inFlight(): number;
+  /** Resolves when the loop ends (after stop, or if the consumer goes away). */
+  done: Promise<void>;
+}
+
+function settle(m: JsMsg, d: Decision): void {
+  if (d.kind === "ack") m.ack();
+  else if (d.kind === "nak") m.nak(d.delayMs);
+  else m.term(d.reason);
+}
+
+/**
+ * Pulls from a durable consumer and runs `handler` per message with bounded concurrency and optional per-key
+ * serialisation. The handler decides ack/nak/term; a throw becomes a nak with backoff. While a message is
+ * being handled, `working()` keeps the server from redelivering it.
+ */
+export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLoop> {
+  const concurrency = o.concurrency ?? 64;
+  const consumer = await o.js.consumers.get(o.stream, o.durable);
+  const messages = await consumer.consume({ max_messages: concurrency });
+  const tails = new Map<string, Promise<void>>();
+  const running = new Set<Promise<void>>();
+  let slotFree: (() => void) | undefined;
+
+  const handleOne = async (m: JsMsg) => {
+    const started = Date.now();
+    const keepAlive = setInterval(() => m.working(), 10_000);
+    keepAlive.unref();
+    let d: Decision;
+    try {
+      d = await o.handler(m);
+    } catch (err) {
+      o.onError?.(err, m);
+      d = nak(backoffMs(m.info.deliveryCount));
+    } finally {
+      clearInterval(keepAlive);
+    }
+    settle(m, d);
+    o.onSettled?.(d, m, Date.now() - started);
+  };
+
+  const run = (m: JsMsg) => {
+    const key = o.keyOf?.(m);
+    const prev = key !== undefined ? tails.get(key) : undefined;
+    const p = (prev ? prev.then(() => handleOne(m)) : handleOne(m)).finally(() => {
+      running.delete(p);
+      if (key !== undefined && tails.get(key) === p) tails.delete(key);
+      slotFree?.();
+    });
+    running.add(p);
+    if (key !== undefined) tails.set(key, p);
+  };
+
+  const done = (async () => {
+    for await (const m of messages) {
+      while (running.size >= concurrency) {
+        await new Promise<void>((r) => {
+          slotFree = r;
+        });
+        slotFree = undefined;
+      }
+      run(m);
+    }
+    await Promise.allSettled([...running]);
+  })();
+
+  return {
+    async stop() {
+      messages.stop();
+      await done;
+    },
+    inFlight: () => running.size,
+    done,
+  };
+}
