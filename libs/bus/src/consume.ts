@@ -85,7 +85,8 @@ export interface ConsumeLoop {
 function settle(m: JsMsg, d: Decision): void {
   if (d.kind === "ack") m.ack();
   else if (d.kind === "nak") m.nak(d.delayMs);
-  else m.term(d.reason);
+  // No reason on the wire: nats-server 2.9 ignores "+TERM <reason>" and would redeliver; callers log it.
+  else m.term();
 }
 
 /**
