@@ -1,0 +1,392 @@
+/**
+ * A port of the block-style subset of gopkg.in/yaml.v2's emitter (emitterc.go + encode.go): what
+ * sigs.k8s.io/yaml.Marshal produces for JSON-shaped data. Same scalar analysis, quoting choices, indentation
+ * (sequences not indented under a mapping key), 80-column folding and escapes, so output is byte-identical.
+ */
+
+export type YNode =
+  /** str: a Go string (style chosen by yaml.v2's rules); otherwise a number/bool/null printed plain. */
+  { k: "scalar"; text: string; str: boolean } | { k: "seq"; items: YNode[] } | { k: "map"; entries: [YNode, YNode][] };
+
+enum Style {
+  Plain,
+  Single,
+  Double,
+  Literal,
+}
+
+interface Analysis {
+  multiline: boolean;
+  flowPlain: boolean;
+  blockPlain: boolean;
+  singleQuoted: boolean;
+  block: boolean;
+}
+
+const BEST_WIDTH = 80;
+const BEST_INDENT = 2;
+
+const isBreakCp = (c: number | undefined): boolean =>
+  c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isBlankCp = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
+const isPrintableCp = (c: number): boolean =>
+  c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
+
+function utf8Length(cps: number[]): number {
+  let n = 0;
+  for (const c of cps) n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  return n;
+}
+
+function analyze(cps: number[]): Analysis {
+  if (cps.length === 0) {
+    return { multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true, block: false };
+  }
+  let blockInd = false;
+  let flowInd = false;
+  let lineBreaks = false;
+  let special = false;
+  let leadingSpace = false;
+  let leadingBreak = false;
+  let trailingSpace = false;
+  let trailingBreak = false;
+  let breakSpace = false;
+  let spaceBreak = false;
+  let precededByWs = true;
+  let prevSpace = false;
+  let prevBreak = false;
+  const [c0, c1, c2] = cps;
+  if (cps.length >= 3 && ((c0 === 0x2d && c1 === 0x2d && c2 === 0x2d) || (c0 === 0x2e && c1 === 0x2e && c2 === 0x2e))) {
+    blockInd = true;
+    flowInd = true;
+  }
+  const n = cps.length;
+  for (let i = 0; i < n; i++) {
+    const c = cps[i] as number;
+    const followedByWs = i + 1 >= n || isBlankCp(cps[i + 1]);
+    const ch = String.fromCodePoint(c);
+    if (i === 0) {
+      if ("#,[]{}&*!|>'\"%@`".includes(ch)) {
+        flowInd = true;
+        blockInd = true;
+      } else if (ch === "?" || ch === ":") {
+        flowInd = true;
+        if (followedByWs) blockInd = true;
+      } else if (ch === "-" && followedByWs) {
+        flowInd = true;
+        blockInd = true;
+      }
+    } else if (",?[]{}".includes(ch)) {
+      flowInd = true;
+    } else if (ch === ":") {
+      flowInd = true;
+      if (followedByWs) blockInd = true;
+    } else if (ch === "#" && precededByWs) {
+      flowInd = true;
+      blockInd = true;
+    }
+    if (!isPrintableCp(c)) special = true;
+    if (c === 0x20) {
+      if (i === 0) leadingSpace = true;
+      if (i === n - 1) trailingSpace = true;
+      if (prevBreak) breakSpace = true;
+      prevSpace = true;
+      prevBreak = false;
+    } else if (isBreakCp(c)) {
+      lineBreaks = true;
+      if (i === 0) leadingBreak = true;
+      if (i === n - 1) trailingBreak = true;
+      if (prevSpace) spaceBreak = true;
+      prevSpace = false;
+      prevBreak = true;
+    } else {
+      prevSpace = false;
+      prevBreak = false;
+    }
+    precededByWs = isBlankCp(c) || isBreakCp(c) || c === 0;
+  }
+  const a: Analysis = { multiline: lineBreaks, flowPlain: true, blockPlain: true, singleQuoted: true, block: true };
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) a.flowPlain = a.blockPlain = false;
+  if (trailingSpace) a.block = false;
+  if (breakSpace) a.flowPlain = a.blockPlain = a.singleQuoted = false;
+  if (spaceBreak || special) a.flowPlain = a.blockPlain = a.singleQuoted = a.block = false;
+  if (lineBreaks) a.flowPlain = a.blockPlain = false;
+  if (flowInd) a.flowPlain = false;
+  if (blockInd) a.blockPlain = false;
+  return a;
+}
+
+/** The style yaml.v2's encoder requests for a Go string (encode.go stringv). */
+function requestedStyle(s: string, plainResolvesToStr: (s: string) => boolean): Style {
+  if (s.includes("\n")) return Style.Literal;
+  return plainResolvesToStr(s) ? Style.Plain : Style.Double;
+}
+
+interface Ctx {
+  root: boolean;
+  sequence: boolean;
+  mapping: boolean;
+  simpleKey: boolean;
+}
+
+class Emitter {
+  out = "";
+  column = 0;
+  whitespace = true;
+  indention = true;
+  indent = -1;
+  indents: number[] = [];
+
+  constructor(private readonly plainIsStr: (s: string) => boolean) {}
+
+  private put(s: string): void {
+    this.out += s;
+    this.column += s.length;
+  }
+  private putBreak(): void {
+    this.out += "\n";
+    this.column = 0;
+  }
+  private writeIndent(): void {
+    const indent = this.indent < 0 ? 0 : this.indent;
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
+    if (this.column < indent) this.put(" ".repeat(indent - this.column));
+    this.whitespace = true;
+    this.indention = true;
+  }
+  private indicator(s: string, needWs: boolean, isWs: boolean, isIndention: boolean): void {
+    if (needWs && !this.whitespace) this.put(" ");
+    this.put(s);
+    this.whitespace = isWs;
+    this.indention = this.indention && isIndention;
+  }
+  private increaseIndent(flow: boolean, indentless: boolean): void {
+    this.indents.push(this.indent);
+    if (this.indent < 0) this.indent = flow ? BEST_INDENT : 0;
+    else if (!indentless) this.indent += BEST_INDENT;
+  }
+  private popIndent(): void {
+    this.indent = this.indents.pop() as number;
+  }
+
+  node(n: YNode, ctx: Ctx): void {
+    if (n.k === "scalar") return this.scalar(n, ctx);
+    if (n.k === "seq") {
+      if (n.items.length === 0) return this.emptyFlow("[", "]");
+      this.increaseIndent(false, ctx.mapping && !this.indention);
+      for (const item of n.items) {
+        this.writeIndent();
+        this.indicator("-", true, false, true);
+        this.node(item, { root: false, sequence: true, mapping: false, simpleKey: false });
+      }
+      this.popIndent();
+      return;
+    }
+    if (n.entries.length === 0) return this.emptyFlow("{", "}");
+    this.increaseIndent(false, false);
+    for (const [k, v] of n.entries) {
+      this.writeIndent();
+      if (this.isSimpleKey(k)) {
+        this.node(k, { root: false, sequence: false, mapping: true, simpleKey: true });
+        this.indicator(":", false, false, false);
+      } else {
+        this.indicator("?", true, false, true);
+        this.node(k, { root: false, sequence: false, mapping: true, simpleKey: false });
+        this.writeIndent();
+        this.indicator(":", true, false, true);
+      }
+      this.node(v, { root: false, sequence: false, mapping: true, simpleKey: false });
+    }
+    this.popIndent();
+  }
+
+  private isSimpleKey(k: YNode): boolean {
+    if (k.k === "seq") return k.items.length === 0;
+    if (k.k === "map") return k.entries.length === 0;
+    const cps = Array.from(k.text, (c) => c.codePointAt(0) as number);
+    if (analyze(cps).multiline) return false;
+    return utf8Length(cps) <= 128;
+  }
+
+  private emptyFlow(open: string, close: string): void {
+    this.indicator(open, true, true, false);
+    this.increaseIndent(true, false);
+    this.popIndent();
+    this.indicator(close, false, false, false);
+  }
+
+  private scalar(n: { text: string; str: boolean }, ctx: Ctx): void {
+    const cps = Array.from(n.text, (c) => c.codePointAt(0) as number);
+    const a = analyze(cps);
+    let style = n.str ? requestedStyle(n.text, this.plainIsStr) : Style.Plain;
+    if (ctx.simpleKey && a.multiline) style = Style.Double;
+    if (style === Style.Plain) {
+      if (!a.blockPlain) style = Style.Single;
+      if (cps.length === 0 && ctx.simpleKey) style = Style.Single;
+    }
+    if (style === Style.Single && !a.singleQuoted) style = Style.Double;
+    if (style === Style.Literal && (!a.block || ctx.simpleKey)) style = Style.Double;
+    this.increaseIndent(true, false);
+    const allowBreaks = !ctx.simpleKey;
+    if (style === Style.Plain) this.plain(cps, allowBreaks);
+    else if (style === Style.Single) this.single(cps, allowBreaks);
+    else if (style === Style.Double) this.double(cps, allowBreaks);
+    else this.literal(cps);
+    this.popIndent();
+  }
+
+  private writeBreakCp(c: number): void {
+    if (c === 0x0a) this.putBreak();
+    else {
+      this.out += String.fromCodePoint(c);
+      this.column = 0;
+    }
+  }
+
+  private plain(cps: number[], allowBreaks: boolean): void {
+    if (!this.whitespace) this.put(" ");
+    let spaces = false;
+    let breaks = false;
+    for (let i = 0; i < cps.length; i++) {
+      const c = cps[i] as number;
+      if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && cps[i + 1] !== 0x20) this.writeIndent();
+        else this.put(" ");
+        spaces = true;
+      } else if (isBreakCp(c)) {
+        if (!breaks && c === 0x0a) this.putBreak();
+        this.writeBreakCp(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        this.put(String.fromCodePoint(c));
+        this.indention = false;
+        spaces = false;
+        breaks = false;
+      }
+    }
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private single(cps: number[], allowBreaks: boolean): void {
+    this.indicator("'", true, false, false);
+    let spaces = false;
+    let breaks = false;
+    const n = cps.length;
+    for (let i = 0; i < n; i++) {
+      const c = cps[i] as number;
+      if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < n - 1 && cps[i + 1] !== 0x20) {
+          this.writeIndent();
+        } else this.put(" ");
+        spaces = true;
+      } else if (isBreakCp(c)) {
+        if (!breaks && c === 0x0a) this.putBreak();
+        this.writeBreakCp(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        if (c === 0x27) this.put("'");
+        this.put(String.fromCodePoint(c));
+        this.indention = false;
+        spaces = false;
+        breaks = false;
+      }
+    }
+    this.indicator("'", false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private double(cps: number[], allowBreaks: boolean): void {
+    this.indicator('"', true, false, false);
+    let spaces = false;
+    const n = cps.length;
+    for (let i = 0; i < n; i++) {
+      const c = cps[i] as number;
+      if (!isPrintableCp(c) || c === 0xfeff || isBreakCp(c) || c === 0x22 || c === 0x5c) {
+        this.put(escapeCp(c));
+        spaces = false;
+      } else if (c === 0x20) {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < n - 1) {
+          this.writeIndent();
+          if (cps[i + 1] === 0x20) this.put("\\");
+        } else this.put(" ");
+        spaces = true;
+      } else {
+        this.put(String.fromCodePoint(c));
+        spaces = false;
+      }
+    }
+    this.indicator('"', false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  private literal(cps: number[]): void {
+    this.indicator("|", true, false, false);
+    const n = cps.length;
+    if (cps[0] === 0x20 || isBreakCp(cps[0])) this.indicator(String(BEST_INDENT), false, false, false);
+    let chomp = "";
+    if (n === 0 || !isBreakCp(cps[n - 1])) chomp = "-";
+    else if (n === 1 || isBreakCp(cps[n - 2])) chomp = "+";
+    if (chomp) this.indicator(chomp, false, false, false);
+    this.putBreak();
+    this.indention = true;
+    this.whitespace = true;
+    let breaks = true;
+    for (const c of cps) {
+      if (isBreakCp(c)) {
+        this.writeBreakCp(c);
+        this.indention = true;
+        breaks = true;
+      } else {
+        if (breaks) this.writeIndent();
+        this.put(String.fromCodePoint(c));
+        this.indention = false;
+        breaks = false;
+      }
+    }
+  }
+}
+
+function escapeCp(c: number): string {
+  const named: Record<number, string> = {
+    0: "0",
+    7: "a",
+    8: "b",
+    9: "t",
+    10: "n",
+    11: "v",
+    12: "f",
+    13: "r",
+    27: "e",
+    34: '"',
+    92: "\\",
+    133: "N",
+    160: "_",
+    8232: "L",
+    8233: "P",
+  };
+  const nm = named[c];
+  if (nm !== undefined) return `\\${nm}`;
+  const hex = c.toString(16).toUpperCase();
+  if (c <= 0xff) return `\\x${hex.padStart(2, "0")}`;
+  if (c <= 0xffff) return `\\u${hex.padStart(4, "0")}`;
+  return `\\U${hex.padStart(8, "0")}`;
+}
+
+/**
+ * Emits one YAML document as yaml.v2's Marshal does (trailing newline included). `plainIsStr(s)` must say
+ * whether the plain scalar s would resolve to a string (yaml.v2 resolve + base-60 float check).
+ */
+export function emitYaml(root: YNode, plainIsStr: (s: string) => boolean): string {
+  const e = new Emitter(plainIsStr);
+  e.node(root, { root: true, sequence: false, mapping: false, simpleKey: false });
+  // Document end: yaml_emitter_write_indent then flush.
+  if (!e.indention || e.column > 0 || !e.whitespace) e.out += "\n";
+  return e.out;
+}
