@@ -1,64 +1,18 @@
+import { formatFloat as printFormatFloat } from "../../print.js";
+
 /**
  * Go strconv number formatting for float64 (shortest round-trip digits, like Go's -1 precision), the forms
  * encoding/json, yaml.v2 and sprig print numbers in.
  */
 
-interface Digits {
-  neg: boolean;
-  /** significant digits without leading/trailing zeros ("" for 0). */
-  d: string;
-  /** decimal point position: value = 0.d × 10^dp. */
-  dp: number;
-}
-
-function shortest(f: number): Digits {
-  const neg = f < 0 || Object.is(f, -0);
-  if (f === 0) return { neg, d: "", dp: 0 };
-  const [mant, exp] = Math.abs(f).toExponential().split("e") as [string, string];
-  const d = mant.replace(".", "").replace(/0+$/, "");
-  return { neg, d, dp: Number(exp) + 1 };
-}
-
-function special(f: number): string | undefined {
-  if (Number.isNaN(f)) return "NaN";
-  if (f === Number.POSITIVE_INFINITY) return "+Inf";
-  if (f === Number.NEGATIVE_INFINITY) return "-Inf";
-  return undefined;
-}
-
-function fmtE(x: Digits): string {
-  const d = x.d === "" ? "0" : x.d;
-  const exp = x.d === "" ? 0 : x.dp - 1;
-  const mant = d.length > 1 ? `${d[0]}.${d.slice(1)}` : d;
-  const es = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
-  return `${x.neg ? "-" : ""}${mant}e${exp < 0 ? "-" : "+"}${es}`;
-}
-
-function fmtF(x: Digits): string {
-  let s: string;
-  if (x.d === "") s = "0";
-  else if (x.dp <= 0) s = `0.${"0".repeat(-x.dp)}${x.d}`;
-  else if (x.dp >= x.d.length) s = x.d + "0".repeat(x.dp - x.d.length);
-  else s = `${x.d.slice(0, x.dp)}.${x.d.slice(x.dp)}`;
-  return (x.neg ? "-" : "") + s;
-}
-
-/** strconv.FormatFloat(f, fmt, -1, 64) for fmt 'e', 'f' or 'g'. */
+/** strconv.FormatFloat(f, fmt, -1, 64): shortest round-trip digits. */
 export function formatFloat(f: number, fmt: "e" | "f" | "g"): string {
-  const sp = special(f);
-  if (sp !== undefined) return sp;
-  const x = shortest(f);
-  if (fmt === "e") return fmtE(x);
-  if (fmt === "f") return fmtF(x);
-  const exp = x.d === "" ? 0 : x.dp - 1;
-  // %g with shortest digits switches to %e when exp < -4 || exp >= 6 (Go uses eprec 6 for shortest).
-  return exp < -4 || exp >= 6 ? fmtE(x) : fmtF(x);
+  return printFormatFloat(f, fmt, -1);
 }
 
 /** strconv.FormatFloat(f, 'g', -1, 32): the float32 rounding used by sigs.k8s.io/yaml for float map keys. */
 export function formatFloat32G(f: number): string {
-  const sp = special(f);
-  if (sp !== undefined) return sp;
+  if (!Number.isFinite(f)) return formatFloat(f, "g");
   const f32 = Math.fround(f);
   // Shortest digits that round-trip through float32.
   for (let p = 1; p <= 9; p++) {

@@ -148,7 +148,7 @@ class Emitter {
     this.column = 0;
   }
   private writeIndent(): void {
-    const indent = this.indent < 0 ? 0 : this.indent;
+    const indent = Math.max(this.indent, 0);
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
     if (this.column < indent) this.put(" ".repeat(indent - this.column));
     this.whitespace = true;
@@ -170,9 +170,15 @@ class Emitter {
   }
 
   node(n: YNode, ctx: Ctx): void {
-    if (n.k === "scalar") return this.scalar(n, ctx);
+    if (n.k === "scalar") {
+      this.scalar(n, ctx);
+      return;
+    }
     if (n.k === "seq") {
-      if (n.items.length === 0) return this.emptyFlow("[", "]");
+      if (n.items.length === 0) {
+        this.emptyFlow("[", "]");
+        return;
+      }
       this.increaseIndent(false, ctx.mapping && !this.indention);
       for (const item of n.items) {
         this.writeIndent();
@@ -182,7 +188,10 @@ class Emitter {
       this.popIndent();
       return;
     }
-    if (n.entries.length === 0) return this.emptyFlow("{", "}");
+    if (n.entries.length === 0) {
+      this.emptyFlow("{", "}");
+      return;
+    }
     this.increaseIndent(false, false);
     for (const [k, v] of n.entries) {
       this.writeIndent();

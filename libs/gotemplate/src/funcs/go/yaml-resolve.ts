@@ -30,7 +30,6 @@ function hint(c: string | undefined): string {
   if (c === "+" || c === "-") return "S";
   if (c >= "0" && c <= "9") return "D";
   if ("yYnNtTfFoO~".includes(c)) return "M";
-  if (c === "<") return "M";
   if (c === ".") return ".";
   return "";
 }

@@ -1,0 +1,272 @@
+/**
+ * sigs.k8s.io/yaml over template values. Marshal = json.Marshal, then yaml.v2 reading that JSON (ints stay
+ * ints, other numbers floats) and emitting it. Unmarshal = yaml.v2 (YAML 1.1 resolution, first document
+ * only, merge keys), keys made strings, then JSON semantics (numbers become float64).
+ */
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, type Scalar } from "yaml";
+import { GoComplex, GoInt, GoObject, mapSet, newMap, typeName, type Value } from "../../value.js";
+import { GoJsonError, type JsonMarshaler } from "./json.js";
+import { formatFloat, formatFloat32G, inInt64, inUint64, jsonFloat } from "./strconv.js";
+import { emitYaml, type YNode } from "./yaml-emit.js";
+import { plainIsStr, resolvePlain } from "./yaml-resolve.js";
+
+export class GoYamlError extends Error {}
+
+// ---- marshal ----
+
+function numberNode(f: number): YNode {
+  if (!Number.isFinite(f)) throw new GoJsonError(`json: unsupported value: ${f > 0 ? "+Inf" : f < 0 ? "-Inf" : "NaN"}`);
+  const text = jsonFloat(f);
+  if (/^-?\d+$/.test(text)) {
+    const b = BigInt(text);
+    if (inInt64(b) || inUint64(b)) return { k: "scalar", text: b.toString(), str: false };
+  }
+  return { k: "scalar", text: formatFloat(Number(text), "g"), str: false };
+}
+
+const isLetter = (c: string) => /\p{L}/u.test(c);
+const isDigit = (c: string) => /\p{Nd}/u.test(c);
+
+/** yaml.v2 sorter.go keyList.Less for two string keys (digit runs compare numerically). */
+export function yamlKeyLess(a: string, b: string): boolean {
+  const ar = Array.from(a);
+  const br = Array.from(b);
+  for (let i = 0; i < ar.length && i < br.length; i++) {
+    const ac = ar[i] as string;
+    const bc = br[i] as string;
+    if (ac === bc) continue;
+    const al = isLetter(ac);
+    const bl = isLetter(bc);
+    if (al && bl) return (ac.codePointAt(0) as number) < (bc.codePointAt(0) as number);
+    if (al || bl) return bl;
+    let an = 0n;
+    let bn = 0n;
+    if (ac === "0" || bc === "0") {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j] as string); j--) {
+        if (ar[j] !== "0") {
+          an = 1n;
+          bn = 1n;
+          break;
+        }
+      }
+    }
+    let ai = i;
+    for (; ai < ar.length && isDigit(ar[ai] as string); ai++)
+      an = an * 10n + BigInt((ar[ai] as string).charCodeAt(0) - 48);
+    let bi = i;
+    for (; bi < br.length && isDigit(br[bi] as string); bi++)
+      bn = bn * 10n + BigInt((br[bi] as string).charCodeAt(0) - 48);
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return (ac.codePointAt(0) as number) < (bc.codePointAt(0) as number);
+  }
+  return ar.length < br.length;
+}
+
+/** json.Marshal leaves U+0085 raw; yaml.v2 reading that JSON folds it like a line break in a quoted scalar. */
+function foldNel(s: string): string {
+  return s.replace(/[ \t]*(\u0085[ \t]*)+/g, (m) => {
+    const k = m.split("\u0085").length - 1;
+    return k === 1 ? " " : "\n".repeat(k - 1);
+  });
+}
+
+function toNode(v: Value, depth: number): YNode {
+  if (depth > 1000) throw new GoJsonError("json: unsupported value: encountered a cycle");
+  switch (typeof v) {
+    case "string":
+      return { k: "scalar", text: v.includes("\u0085") ? foldNel(v) : v, str: true };
+    case "number":
+      return numberNode(v);
+    case "boolean":
+      return { k: "scalar", text: String(v), str: false };
+    case "undefined":
+      return { k: "scalar", text: "null", str: false };
+    case "function":
+      throw new GoJsonError(`json: unsupported type: ${typeName(v)}`);
+  }
+  if (v === null) return { k: "scalar", text: "null", str: false };
+  if (v instanceof GoInt) return { k: "scalar", text: v.value.toString(), str: false };
+  if (v instanceof Uint8Array) return { k: "scalar", text: Buffer.from(v).toString("base64"), str: true };
+  if (v instanceof GoComplex) throw new GoJsonError("json: unsupported type: complex128");
+  if (v instanceof GoObject) {
+    const j = (v as Partial<JsonMarshaler>).goJson;
+    return typeof j === "function" ? toNode(j.call(v), depth + 1) : { k: "map", entries: [] };
+  }
+  if (Array.isArray(v)) return { k: "seq", items: v.map((x) => toNode(x, depth + 1)) };
+  const keys = Object.keys(v).sort((a, b) => (yamlKeyLess(a, b) ? -1 : yamlKeyLess(b, a) ? 1 : 0));
+  return {
+    k: "map",
+    entries: keys.map((k) => [{ k: "scalar", text: k, str: true }, toNode(v[k], depth + 1)] as [YNode, YNode]),
+  };
+}
+
+/** sigs.k8s.io/yaml.Marshal(v) as text (with the trailing newline). Throws GoJsonError like json.Marshal. */
+export function goYamlMarshal(v: Value): string {
+  return emitYaml(toNode(v, 0), plainIsStr);
+}
+
+// ---- unmarshal ----
+
+const TAG = "tag:yaml.org,2002:";
+
+interface Ctx {
+  doc: Document;
+  depth: number;
+}
+
+function scalarValue(n: Scalar): Value {
+  const raw = String(n.value ?? "");
+  const tag = n.tag;
+  if (tag === `${TAG}str` || tag === "!") return raw;
+  if (tag === `${TAG}binary`) return Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("latin1");
+  if (n.type !== "PLAIN" && tag === undefined) return raw;
+  const r = resolvePlain(raw);
+  if (tag?.startsWith(TAG) && tag !== `${TAG}${r.tag}`) {
+    if (!(tag === `${TAG}float` && r.tag === "int")) {
+      throw new GoYamlError(`yaml: cannot decode !!${r.tag} \`${raw}\` as a !!${tag.slice(TAG.length)}`);
+    }
+  }
+  switch (r.tag) {
+    case "null":
+      return null;
+    case "bool":
+      return r.value;
+    case "int":
+      return new GoInt(r.unsigned ? "uint64" : "int", r.value);
+    case "float":
+      return r.value;
+    default:
+      return r.value;
+  }
+}
+
+/** yaml.v2 decoding into interface{}: maps keep Go-typed keys until keyString converts them. */
+function decodeNode(n: Node | null | undefined, c: Ctx): Value {
+  if (n === null || n === undefined) return null;
+  if (c.depth > 10000) throw new GoYamlError("yaml: exceeded max depth of 10000");
+  if (isAlias(n)) {
+    const target = n.resolve(c.doc) as Node | undefined;
+    if (target === undefined) throw new GoYamlError(`yaml: unknown anchor '${n.source}' referenced`);
+    return decodeNode(target, { ...c, depth: c.depth + 1 });
+  }
+  if (isScalar(n)) return scalarValue(n);
+  if (isSeq(n)) return n.items.map((x) => decodeNode(x as Node, { ...c, depth: c.depth + 1 }));
+  if (isMap(n)) {
+    const m = newMap();
+    for (const pair of n.items) {
+      const k = pair.key as Node | null;
+      if (isScalar(k) && k.type === "PLAIN" && String(k.value) === "<<" && k.tag === undefined) {
+        merge(pair.value as Node, m, c);
+        continue;
+      }
+      mapSet(
+        m,
+        keyString(decodeNode(k, { ...c, depth: c.depth + 1 }), pair.value),
+        decodeNode(pair.value as Node, { ...c, depth: c.depth + 1 }),
+      );
+    }
+    return m;
+  }
+  return null;
+}
+
+function merge(n: Node | null, into: Record<string, Value>, c: Ctx): void {
+  const target = isAlias(n) ? (n.resolve(c.doc) as Node | undefined) : n;
+  const mergeOne = (x: Node | undefined | null) => {
+    const v = decodeNode(x, { ...c, depth: c.depth + 1 });
+    if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof GoInt) {
+      throw new GoYamlError("yaml: map merge requires map or sequence of maps as the value");
+    }
+    for (const [k, x2] of Object.entries(v)) mapSet(into, k, x2);
+  };
+  if (isSeq(target)) {
+    for (let i = target.items.length - 1; i >= 0; i--) mergeOne(target.items[i] as Node);
+  } else mergeOne(target);
+}
+
+function keyString(k: Value, v: unknown): string {
+  if (typeof k === "string") return k;
+  if (k instanceof GoInt) return k.value.toString();
+  if (typeof k === "number") {
+    const s = formatFloat32G(k);
+    return s === "+Inf" ? ".inf" : s === "-Inf" ? "-.inf" : s === "NaN" ? ".nan" : s;
+  }
+  if (typeof k === "boolean") return String(k);
+  const shown = isScalar(v) ? String(v.value) : "…";
+  throw new GoYamlError(`Unsupported map key of type: %!s(<nil>), key: <nil>, value: ${shown}`);
+}
+
+/** Converts decoded YAML to what json.Unmarshal yields: ints → float64; NaN/Inf are a json error. */
+function jsonify(v: Value): Value {
+  if (v instanceof GoInt) return Number(v.value);
+  if (typeof v === "number" && !Number.isFinite(v)) {
+    throw new GoJsonError(`json: unsupported value: ${v > 0 ? "+Inf" : v < 0 ? "-Inf" : "NaN"}`);
+  }
+  if (Array.isArray(v)) return v.map(jsonify);
+  if (v !== null && typeof v === "object") {
+    const m = newMap();
+    for (const [k, x] of Object.entries(v)) mapSet(m, k, jsonify(x));
+    return m;
+  }
+  return v;
+}
+
+/** Maps the `yaml` package's first error to the yaml.v2 text for the same mistake (best effort). */
+function syntaxMessage(doc: Document): string {
+  const e = doc.errors[0];
+  if (!e) return "yaml: unknown error";
+  const line = e.linePos?.[0]?.line ?? 1;
+  const msg = e.message.split("\n")[0] ?? "";
+  switch (e.code) {
+    case "TAB_AS_INDENT":
+      return "yaml: found character that cannot start any token";
+    case "BLOCK_AS_IMPLICIT_KEY":
+    case "MULTILINE_IMPLICIT_KEY":
+      return "yaml: mapping values are not allowed in this context";
+    case "MISSING_CHAR":
+      return msg.includes("quote")
+        ? "yaml: found unexpected end of stream"
+        : `yaml: line ${line}: did not find expected ',' or ']'`;
+    case "BAD_INDENT":
+      if (msg.startsWith("Flow sequence")) return `yaml: line ${line}: did not find expected ',' or ']'`;
+      if (msg.startsWith("Flow map")) return `yaml: line ${line}: did not find expected ',' or '}'`;
+      return `yaml: line ${Math.max(line - 1, 1)}: did not find expected key`;
+    case "UNEXPECTED_TOKEN":
+      if (/flow-(map|seq)-end/.test(msg)) return "yaml: did not find expected node content";
+      if (msg.includes("at node end")) return `yaml: line ${Math.max(line - 1, 1)}: did not find expected key`;
+      return "yaml: found character that cannot start any token";
+    default:
+      return `yaml: line ${line}: ${msg.replace(/ at line \d+, column \d+:?$/, "")}`;
+  }
+}
+
+/**
+ * sigs.k8s.io/yaml.Unmarshal into interface{} (first document; `null` for an empty stream). Throws
+ * GoYamlError with "error converting YAML to JSON: ..." texts.
+ */
+export function goYamlUnmarshal(src: string): Value {
+  const docs = parseAllDocuments(src, { version: "1.1", schema: "failsafe", uniqueKeys: false, strict: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const doc = list[0];
+  if (!doc) return null;
+  if (doc.errors.length > 0) throw new GoYamlError(`error converting YAML to JSON: ${syntaxMessage(doc)}`);
+  try {
+    return jsonify(decodeNode(doc.contents as Node | null, { doc, depth: 0 }));
+  } catch (e) {
+    if (e instanceof GoYamlError || e instanceof GoJsonError) {
+      throw new GoYamlError(`error converting YAML to JSON: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+/** The Go kind json.Unmarshal reports for a decoded value ("array", "string", ...). */
+export function jsonKind(v: Value): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "string") return "string";
+  if (typeof v === "number") return "number";
+  if (typeof v === "boolean") return "bool";
+  if (Array.isArray(v)) return "array";
+  return "object";
+}
