@@ -1,0 +1,75 @@
+// `pnpm bench [--quick]`: runs every scenario with its baseline in the same run, writes bench/results.json,
+// prints a Markdown table and copies it into the README between the bench markers.
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { scenarios } from "./scenarios.js";
+import { type BenchResult, complete } from "./types.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const quick = process.argv.includes("--quick");
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+
+function fmt(n: number | null): string {
+  if (n === null || Number.isNaN(n)) return "–";
+  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString("en-US");
+  return n.toPrecision(3);
+}
+
+export function table(rows: BenchResult[]): string {
+  const head = "| scenario | value | unit | baseline | ratio | floor | pass |\n|---|---:|---|---:|---:|---:|---|";
+  const lines = rows.map((r) => {
+    const floor =
+      r.floor === null
+        ? "–"
+        : `${r.floorOn === "value" ? (r.lowerIsBetter ? "≤ " : "≥ ") : "≥ "}${fmt(r.floor)}${r.floorOn === "value" ? "" : "×"}`;
+    const pass = r.pass === null ? "–" : r.pass ? "pass" : "FAIL";
+    return `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${fmt(r.baseline)}${r.baselineName ? ` (${r.baselineName})` : ""} | ${fmt(r.ratio)} | ${floor} | ${pass} |`;
+  });
+  return [head, ...lines].join("\n");
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const results: BenchResult[] = [];
+  for (const s of scenarios) {
+    if (only && !s.id.includes(only)) continue;
+    process.stderr.write(`bench: ${s.id} ...\n`);
+    try {
+      for (const r of await s.run({ quick })) results.push(complete(r));
+    } catch (err) {
+      process.stderr.write(`bench: ${s.id} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      results.push(
+        complete({ name: `${s.id} (failed: ${String(err).slice(0, 80)})`, value: 0, unit: "-", pass: false }),
+      );
+    }
+  }
+  const out = {
+    quick,
+    date: new Date().toISOString(),
+    node: process.version,
+    seconds: Math.round((Date.now() - started) / 1000),
+    results,
+  };
+  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(out, null, 2)}\n`);
+  const md = table(results);
+  process.stdout.write(`${md}\n\n(${out.seconds} s, ${quick ? "quick" : "full"} run, ${out.date})\n`);
+  if (!only) {
+    const readmePath = join(root, "README.md");
+    const readme = readFileSync(readmePath, "utf8");
+    const start = "<!-- bench:start -->";
+    const end = "<!-- bench:end -->";
+    if (readme.includes(start) && readme.includes(end)) {
+      const body = `${start}\n${md}\n\n_${quick ? "quick" : "full"} run of ${out.date.slice(0, 10)}, ${out.seconds} s, this 2-core machine_\n${end}`;
+      writeFileSync(readmePath, readme.replace(new RegExp(`${start}[\\s\\S]*${end}`), body));
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
