@@ -1,0 +1,31 @@
+// Everything the package implements; mod.ts picks the public surface.
+
+export type { ConfigErrorCode } from "./errors.js";
+export { ConfigError } from "./errors.js";
+export type { NatsConfigResult } from "./natsConfig.js";
+export {
+  decodeNatsAuthorization,
+  NATS_SECRET_KEY,
+  NATS_SECRET_NAME,
+  NATS_SECRET_NAMESPACE,
+  natsPayloadFromSecret,
+  parseNatsConfig,
+} from "./natsConfig.js";
+export type { OpenApiSchema } from "./schemas/common.js";
+export { API_GROUP, API_VERSION, conditionSchema, labelSelectorSchema, metadataSchema } from "./schemas/common.js";
+export { crdValidator, natsConnectionValidator } from "./schemas/compiled.js";
+export type { CrdKind, KindInfo } from "./schemas/kinds.js";
+export { CRD_KINDS, isCrdKind, KINDS, objectSchema } from "./schemas/kinds.js";
+export { natsAuthorizationSchema, natsConnectionSchema } from "./schemas/nats.js";
+export { toAjvSchema } from "./schemas/openapi.js";
+export type { ClusterSelection } from "./selector.js";
+export { clusterSetMembers, matchesSelector, selectClusters } from "./selector.js";
+export { dataEntries, INSTANTIATE_ANNOTATION, regexProblem } from "./semantics.js";
+export type { KubeconfigResolver } from "./state.js";
+export { ConfigState, kubeconfigFromSecrets, objectKey } from "./state.js";
+export { findSingleQuotedString, isTemplate, templateProblem } from "./templates.js";
+export type * from "./types.js";
+export type { CheckResult, ProblemSource } from "./validate.js";
+export { checkObject, formatProblem, isKnownKind, validateObject } from "./validate.js";
+export type { LoadedObject, LoadResult } from "./yamlDocs.js";
+export { loadYamlDocuments } from "./yamlDocs.js";
