@@ -1,0 +1,36 @@
+// Everything the package implements; mod.ts picks the public surface from here.
+export type { SettingProblem, TelemetryErrorCode } from "./errors.js";
+export { SettingsError, TelemetryError } from "./errors.js";
+export type { CheckResult, HealthOptions, ReadinessCheck, ReadinessReport } from "./http/health.js";
+export { health } from "./http/health.js";
+export type { MetricsPluginOptions } from "./http/metrics.js";
+export { metricsRoute } from "./http/metrics.js";
+export type { ServiceHttp, ServiceHttpOptions } from "./http/server.js";
+export { startServiceHttp } from "./http/server.js";
+export type { LifecycleOptions, ShutdownResult } from "./lifecycle.js";
+export { ServiceLifecycle } from "./lifecycle.js";
+export type { Logger, LoggerOptions, LogLevel, LogStream } from "./logger.js";
+export { createLogger, parseLogLevel } from "./logger.js";
+export type { Metrics, MetricsOptions } from "./metrics.js";
+export { boundedLabels, createMetrics, LATENCY_BUCKETS } from "./metrics.js";
+export type { RedactOptions } from "./redact.js";
+export { isBodyKey, isSecretKey, REDACTED, redact, redactString } from "./redact.js";
+export type {
+  SettingRow,
+  SettingSpec,
+  Settings,
+  SettingsSchema,
+  SettingsValues,
+  SettingType,
+} from "./settings.js";
+export { defineSettings } from "./settings.js";
+export type { Attributes, Context, Span, SpanExporter, Tracer, Tracing, TracingOptions } from "./tracing.js";
+export {
+  extractFromCloudEvent,
+  extractTrace,
+  initTracing,
+  injectTrace,
+  ROOT_CONTEXT,
+  traceFields,
+  withSpan,
+} from "./tracing.js";
