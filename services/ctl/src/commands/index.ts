@@ -2,10 +2,12 @@ import { demo } from "./demo.js";
 import { dev } from "./dev.js";
 import { pub } from "./pub.js";
 import type { Command } from "./types.js";
+import { validate } from "./validate.js";
 
 // The command table: one line per sub-command, each implemented in its own file.
 export const commands: Record<string, Command> = {
   demo,
   dev,
   pub,
+  validate,
 };
