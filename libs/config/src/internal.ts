@@ -1,5 +1,7 @@
 // Everything the package implements; mod.ts picks the public surface.
 
+export type { CrdFile } from "./crds.js";
+export { crdFiles, crdManifest } from "./crds.js";
 export type { ConfigErrorCode } from "./errors.js";
 export { ConfigError } from "./errors.js";
 export type { NatsConfigResult } from "./natsConfig.js";
