@@ -31,18 +31,19 @@ describe("http", () => {
 
   test("http - readyz turns 503 naming the failing check and why, then back to 200", async () => {
     let nats: true | string = true;
+    const checks: Record<string, () => Promise<true | string> | true | string> = {};
     http = await startServiceHttp({
       service: "matcher",
       logger,
       metrics: createMetrics({ service: "matcher", defaultMetrics: false }),
-      checks: {
+      checks: Object.assign(checks, {
         nats: () => nats,
         streams: async () => true,
         kube: async () => {
           if (nats !== true) throw new Error("kube API unreachable");
           return true;
         },
-      },
+      }),
     });
     const ok = await fetch(`${http.url}/readyz`);
     expect(ok.status).toBe(200);
@@ -63,6 +64,10 @@ describe("http", () => {
     });
     nats = true;
     expect((await fetch(`${http.url}/readyz`)).status).toBe(200);
+    checks["cluster default/c1"] = () => "connecting";
+    const added = await fetch(`${http.url}/readyz`);
+    expect(added.status).toBe(503);
+    expect(await added.json()).toMatchObject({ checks: { "cluster default/c1": { ok: false, reason: "connecting" } } });
   });
 
   test("http - a check that hangs fails with a timeout instead of hanging readyz", async () => {

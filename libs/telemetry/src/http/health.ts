@@ -46,10 +46,11 @@ const readyBody = {
 
 const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, opts) => {
   const timeoutMs = opts.checkTimeoutMs ?? 2000;
-  const checks = Object.entries(opts.checks);
   let closing = false;
 
   app.decorate("readiness", async (): Promise<ReadinessReport> => {
+    // Read the record on every call: a service may add checks after start (e.g. one per managed cluster).
+    const checks = Object.entries(opts.checks);
     const results = await Promise.all(checks.map(([, check]) => runCheck(check, timeoutMs)));
     const report: ReadinessReport = { status: "ready", checks: {} };
     checks.forEach(([name], i) => {
