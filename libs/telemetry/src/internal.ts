@@ -26,12 +26,23 @@ export type {
   SettingType,
 } from "./settings.js";
 export { defineSettings } from "./settings.js";
-export type { Attributes, Context, Span, SpanExporter, Tracer, Tracing, TracingOptions } from "./tracing.js";
+export type {
+  Attributes,
+  Context,
+  HeaderReader,
+  Span,
+  SpanExporter,
+  Tracer,
+  Tracing,
+  TracingOptions,
+} from "./tracing.js";
 export {
   extractFromCloudEvent,
   extractTrace,
+  extractTraceFromHeaders,
   initTracing,
   injectTrace,
+  injectTraceIntoHeaders,
   ROOT_CONTEXT,
   traceFields,
   withSpan,

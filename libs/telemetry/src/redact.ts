@@ -51,11 +51,19 @@ export function keyWords(key: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+// Field names repeat endlessly (the same few dozen per service), so the verdict is memoised; bounded anyway.
+const verdicts = new Map<string, boolean>();
+
 /** True when a field name looks like it holds a secret (password, token, seed, key, creds, certPem, ...). */
 export function isSecretKey(key: string): boolean {
-  const compact = key.toLowerCase().replace(/[^a-z0-9]/g, "");
-  if (SAFE_KEYS.has(compact)) return false;
-  return keyWords(key).some((w) => SECRET_WORDS.has(w));
+  let v = verdicts.get(key);
+  if (v === undefined) {
+    const compact = key.toLowerCase().replace(/[^a-z0-9]/g, "");
+    v = !SAFE_KEYS.has(compact) && keyWords(key).some((w) => SECRET_WORDS.has(w));
+    if (verdicts.size >= 10_000) verdicts.clear();
+    verdicts.set(key, v);
+  }
+  return v;
 }
 
 /** True when a field name is a message body (body, payload, data, data_base64). */

@@ -125,6 +125,31 @@ export function extractTrace(getHeader: (key: string) => string | undefined, bas
   return propagator.extract(base, getHeader, getter);
 }
 
+/** The parts of nats.js `MsgHdrs` the trace helpers need (structural, so this package needs no NATS dependency). */
+export interface HeaderReader {
+  get(key: string): string;
+  keys(): Iterable<string>;
+}
+
+/**
+ * Context from message headers such as nats.js `msg.headers` (undefined when the message has none). Header names
+ * are matched case-insensitively: publishers outside evtrigger may write `Traceparent` or `TRACEPARENT`.
+ */
+export function extractTraceFromHeaders(headers: HeaderReader | undefined, base: Context = ROOT_CONTEXT): Context {
+  if (!headers) return base;
+  const byLower = new Map<string, string>();
+  for (const k of headers.keys()) {
+    const lk = k.toLowerCase();
+    if ((lk === "traceparent" || lk === "tracestate") && !byLower.has(lk)) byLower.set(lk, headers.get(k));
+  }
+  return byLower.size === 0 ? base : extractTrace((k) => byLower.get(k) || undefined, base);
+}
+
+/** Sets `traceparent`/`tracestate` of `ctx` on headers such as nats.js `headers()`. */
+export function injectTraceIntoHeaders(ctx: Context, headers: { set(key: string, value: string): void }): void {
+  injectTrace(ctx, (k, v) => headers.set(k, v));
+}
+
 /**
  * Context from a CloudEvent's distributed-tracing extension (`traceparent`/`tracestate` attributes), or
  * `fallback` (e.g. the context from the NATS headers) when the publisher set none or an invalid one.

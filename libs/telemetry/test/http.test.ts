@@ -170,6 +170,17 @@ describe("http", () => {
     await expect(fetch(`${h.url}/healthz`)).rejects.toThrow();
   });
 
+  test("http - a taken port fails with a clear error naming the address", async () => {
+    const metrics = createMetrics({ service: "gateway", defaultMetrics: false });
+    http = await startServiceHttp({ service: "gateway", logger, metrics, checks: {} });
+    await expect(
+      startServiceHttp({ service: "matcher", port: http.port, logger, metrics, checks: {} }),
+    ).rejects.toMatchObject({
+      code: "EVT_TELEMETRY_HTTP_LISTEN",
+      message: `matcher http: cannot listen on 127.0.0.1:${http.port}: address in use`,
+    });
+  });
+
   test("http - invalid port is rejected with a clear error", async () => {
     await expect(
       startServiceHttp({

@@ -1,8 +1,10 @@
 import {
   extractFromCloudEvent,
   extractTrace,
+  extractTraceFromHeaders,
   initTracing,
   injectTrace,
+  injectTraceIntoHeaders,
   ROOT_CONTEXT,
   traceFields,
   withSpan,
@@ -77,6 +79,24 @@ describe("tracing", () => {
     } finally {
       await t.shutdown();
     }
+  });
+
+  test("tracing - header helpers work on nats.js-like headers, names matched case-insensitively", () => {
+    // The shape of nats.js MsgHdrs: get(k) returns "" when absent, keys() lists the names as written.
+    const hdrs = (entries: Record<string, string>) => ({
+      get: (k: string) => entries[k] ?? "",
+      keys: () => Object.keys(entries),
+      set: (k: string, v: string) => {
+        entries[k] = v;
+      },
+    });
+    const upper = extractTraceFromHeaders(hdrs({ TRACEPARENT: PARENT, "Nats-Msg-Id": "x" }));
+    expect(traceFields(upper)).toEqual({ traceId: TRACE_ID, spanId: "00f067aa0ba902b7" });
+    expect(traceFields(extractTraceFromHeaders(hdrs({ "Nats-Msg-Id": "x" })))).toEqual({});
+    expect(traceFields(extractTraceFromHeaders(undefined))).toEqual({});
+    const out = hdrs({});
+    injectTraceIntoHeaders(upper, out);
+    expect(out.get("traceparent")).toBe(PARENT);
   });
 
   test("tracing - off by default, yet incoming context is forwarded unchanged", async () => {

@@ -95,10 +95,22 @@ export async function startServiceHttp(opts: ServiceHttpOptions): Promise<Servic
     await app.register(metricsRoute, { metrics: opts.metrics });
     for (const plugin of opts.plugins ?? []) await app.register(plugin);
     if (opts.routes) await app.register(async (scope) => opts.routes?.(scope));
-    await app.listen({ host, port });
   } catch (err) {
     await app.close();
     throw err;
+  }
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close();
+    const why = (err as { code?: string }).code === "EADDRINUSE" ? "address in use" : (err as Error).message;
+    throw new TelemetryError(
+      "EVT_TELEMETRY_HTTP_LISTEN",
+      `${opts.service} http: cannot listen on ${host}:${port}: ${why}`,
+      {
+        cause: err,
+      },
+    );
   }
   const address = app.server.address();
   const actual = typeof address === "object" && address ? address.port : port;
