@@ -2,6 +2,8 @@
 
 export type { CrdFile } from "./crds.js";
 export { crdFiles, crdManifest } from "./crds.js";
+export type { DirConfigStoreOptions } from "./dirStore.js";
+export { DirConfigStore, KUBECONFIG_FILE_ANNOTATION } from "./dirStore.js";
 export type { ConfigErrorCode } from "./errors.js";
 export { ConfigError } from "./errors.js";
 export type { NatsConfigResult } from "./natsConfig.js";
@@ -25,7 +27,7 @@ export { clusterSetMembers, matchesSelector, selectClusters } from "./selector.j
 export { dataEntries, INSTANTIATE_ANNOTATION, regexProblem } from "./semantics.js";
 export type { KubeconfigResolver } from "./state.js";
 export { ConfigState, kubeconfigFromSecrets, objectKey } from "./state.js";
-export { findSingleQuotedString, isTemplate, templateProblem } from "./templates.js";
+export { findSingleQuotedString, hasTemplateEngine, isTemplate, templateProblem } from "./templates.js";
 export type * from "./types.js";
 export type { CheckResult, ProblemSource } from "./validate.js";
 export { checkObject, formatProblem, isKnownKind, validateObject } from "./validate.js";

@@ -107,6 +107,11 @@ export class ConfigState {
     this.cached = undefined;
   }
 
+  /** Forgets the cached snapshot (derived data such as kubeconfig files may have changed). */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
   validObject(kind: ConfigKind, key: string): KubeObject | undefined {
     return this.byKind.get(kind)?.get(key)?.normalized;
   }

@@ -1,14 +1,22 @@
 // Parse-checks Go templates (cloudEventAction, instantiated ConfigMap/Secret data, templated names).
-// The parser is @evtrigger/gotemplate's `checkTemplate`. It is looked up at call time so this package
-// keeps working while that engine is incomplete; the single-quote check below needs no engine.
-import * as gotemplate from "@evtrigger/gotemplate";
+// The parser is @evtrigger/gotemplate's `checkTemplate(name, text) → {ok:true}|{ok:false,error}`. It is
+// loaded once, optionally, with no compile-time dependency: this package builds and validates (with a
+// structural fallback) even while the engine is absent or broken. The single-quote check needs no engine.
 
 type CheckResult = { ok: true } | { ok: false; error: unknown };
 type CheckFn = (name: string, text: string) => CheckResult;
 
+const ENGINE = "@evtrigger/gotemplate";
+const engine: Record<string, unknown> | undefined = await import(ENGINE).catch(() => undefined);
+
 function engineCheck(): CheckFn | undefined {
-  const fn = (gotemplate as unknown as Record<string, unknown>).checkTemplate;
+  const fn = engine?.checkTemplate;
   return typeof fn === "function" ? (fn as CheckFn) : undefined;
+}
+
+/** True when the Go template engine is available (otherwise only structural checks run). */
+export function hasTemplateEngine(): boolean {
+  return engineCheck() !== undefined;
 }
 
 /** True when `text` contains template actions at all. */
