@@ -148,6 +148,18 @@ describe("validate - broken corpus", () => {
       /double quotes/,
     ],
     [
+      "template missing end",
+      trigger({ cloudEventAction: '{{ if eq .CloudEvent.type "x" }}Delete' }),
+      "spec.cloudEventAction",
+      /does not parse as a Go template/,
+    ],
+    [
+      "templated policyRef name",
+      trigger({ policyRefs: [{ kind: "ConfigMap", name: "{{ .Cluster.metadata.name " }] }),
+      "spec.policyRefs[0].name",
+      /does not parse as a Go template/,
+    ],
+    [
       "action not Create/Delete",
       trigger({ cloudEventAction: "Remove" }),
       "spec.cloudEventAction",
