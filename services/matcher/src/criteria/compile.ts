@@ -1,0 +1,160 @@
+// Compiling EventSource messaging criteria once per configuration change. Each field becomes a test with the
+// same answer as Go's regexp.MatchString (unanchored RE2; empty matches anything): plain-string patterns use
+// string operations, everything else runs in re2js. Never JavaScript's RegExp on a user pattern.
+import { RE2JS } from "re2js";
+import { type RequiredAtoms, requiredAtoms } from "./atoms.js";
+import { anchoredPrefix, type LiteralShape, literalShape } from "./literal.js";
+
+/** The four criterion fields, in the order Sveltos lists them. */
+export const FIELDS = ["subject", "cloudEventSource", "cloudEventType", "cloudEventSubject"] as const;
+export type FieldName = (typeof FIELDS)[number];
+export const FIELD_INDEX: Record<FieldName, number> = {
+  subject: 0,
+  cloudEventSource: 1,
+  cloudEventType: 2,
+  cloudEventSubject: 3,
+};
+
+/** Shape of one messagingMatchCriteria entry (libs/config's MessagingMatchCriteria). */
+export interface CriteriaSpec {
+  subject?: string;
+  cloudEventSource?: string;
+  cloudEventType?: string;
+  cloudEventSubject?: string;
+}
+
+export type FieldTest =
+  | { kind: "any" }
+  | LiteralShape
+  | {
+      kind: "regex";
+      re: RE2JS;
+      /** Literal every match starts with (`^`-anchored patterns), "" when unknown. */
+      prefix: string;
+      atoms: RequiredAtoms | undefined;
+    };
+
+export interface CompiledField {
+  pattern: string;
+  test: FieldTest;
+}
+
+export interface CompiledCriterion {
+  /** Position in spec.messagingMatchCriteria: first match wins, so lower is reported. */
+  index: number;
+  /** Indexed by FIELD_INDEX. */
+  fields: [CompiledField, CompiledField, CompiledField, CompiledField];
+}
+
+export interface CriterionError {
+  path: string;
+  pattern: string;
+  reason: string;
+}
+
+export interface CompiledSource {
+  name: string;
+  criteria: CompiledCriterion[];
+  /** Set when a pattern does not compile: the EventSource is invalid and never matches. */
+  errors: CriterionError[];
+}
+
+const ANY: CompiledField = { pattern: "", test: { kind: "any" } };
+
+/** Compiled regexes shared across rebuilds: re-compiling 5,000 patterns per config change is wasted work. */
+export class PatternCache {
+  private map = new Map<string, RE2JS | Error>();
+  private used = new Set<string>();
+
+  get(pattern: string): RE2JS | Error {
+    this.used.add(pattern);
+    let hit = this.map.get(pattern);
+    if (hit === undefined) {
+      try {
+        hit = RE2JS.compile(pattern);
+      } catch (err) {
+        hit = err instanceof Error ? err : new Error(String(err));
+      }
+      this.map.set(pattern, hit);
+    }
+    return hit;
+  }
+
+  /** Forgets patterns not used since the last sweep (call after a full rebuild). */
+  sweep(): void {
+    for (const k of this.map.keys()) if (!this.used.has(k)) this.map.delete(k);
+    this.used = new Set();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/** Compiles one field pattern; throws the RE2 syntax error for an invalid one. */
+export function compileField(pattern: string | undefined, cache?: PatternCache): CompiledField {
+  if (pattern === undefined || pattern === "") return ANY;
+  const shape = literalShape(pattern);
+  if (shape) {
+    // "", "^" and "$" match everything, like the empty pattern.
+    if (shape.lit === "" && shape.kind !== "exact") return { pattern, test: { kind: "any" } };
+    return { pattern, test: shape };
+  }
+  const re = cache ? cache.get(pattern) : compileOrError(pattern);
+  if (re instanceof Error) throw re;
+  return { pattern, test: { kind: "regex", re, prefix: anchoredPrefix(pattern), atoms: requiredAtoms(pattern, re) } };
+}
+
+function compileOrError(pattern: string): RE2JS | Error {
+  try {
+    return RE2JS.compile(pattern);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** Compiles an EventSource's messagingMatchCriteria; invalid patterns are collected, not thrown. */
+export function compileSource(
+  name: string,
+  criteria: readonly CriteriaSpec[] | undefined,
+  cache?: PatternCache,
+): CompiledSource {
+  const out: CompiledSource = { name, criteria: [], errors: [] };
+  (criteria ?? []).forEach((c, index) => {
+    const fields: CompiledField[] = [];
+    for (const f of FIELDS) {
+      const pattern = c?.[f];
+      try {
+        fields.push(compileField(typeof pattern === "string" ? pattern : undefined, cache));
+      } catch (err) {
+        out.errors.push({
+          path: `spec.messagingMatchCriteria[${index}].${f}`,
+          pattern: String(pattern),
+          reason: `invalid RE2 regular expression: ${err instanceof Error ? err.message : String(err)}`,
+        });
+        fields.push(ANY);
+      }
+    }
+    out.criteria.push({ index, fields: fields as CompiledCriterion["fields"] });
+  });
+  if (out.errors.length) out.criteria = [];
+  return out;
+}
+
+/** Go's regexp.MatchString for one compiled field. */
+export function testField(t: FieldTest, value: string): boolean {
+  switch (t.kind) {
+    case "any":
+      return true;
+    case "exact":
+      return value === t.lit;
+    case "prefix":
+      return value.startsWith(t.lit);
+    case "suffix":
+      return value.endsWith(t.lit);
+    case "contains":
+      return value.includes(t.lit);
+    case "regex":
+      return t.re.test(value);
+  }
+}
