@@ -13,6 +13,8 @@ export type { Logger, LoggerOptions, LogLevel, LogStream } from "./logger.js";
 export { createLogger, parseLogLevel } from "./logger.js";
 export type { Metrics, MetricsOptions } from "./metrics.js";
 export { boundedLabels, createMetrics, LATENCY_BUCKETS } from "./metrics.js";
+export type { OtlpSink, SinkSpan } from "./otlp-sink.js";
+export { startOtlpSink } from "./otlp-sink.js";
 export type { PipelineMetrics, PipelineMetricsOptions } from "./pipeline.js";
 export { pipelineMetrics } from "./pipeline.js";
 export type { RedactOptions } from "./redact.js";

@@ -61,7 +61,7 @@ export function initTracing(opts: TracingOptions): Tracing {
   if (!exporter) {
     return { tracer: new ProxyTracerProvider().getTracer(opts.service), enabled: false, shutdown: async () => {} };
   }
-  const processor = opts.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter);
+  const processor = opts.exporter ? new SimpleSpanProcessor(borrowed(opts.exporter)) : new BatchSpanProcessor(exporter);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME || opts.service }),
     spanProcessors: [processor],
@@ -89,6 +89,15 @@ export function initTracing(opts: TracingOptions): Tracing {
   };
 }
 
+// A caller-supplied exporter belongs to the caller (a test may share one between several "services" and read it
+// after they stop): shutting the provider down flushes it but does not shut it down.
+function borrowed(exporter: SpanExporter): SpanExporter {
+  const flush = async () => {
+    await exporter.forceFlush?.();
+  };
+  return { export: (spans, done) => exporter.export(spans, done), shutdown: flush, forceFlush: flush };
+}
+
 function exporterFromEnv(env: Record<string, string | undefined>): SpanExporter | undefined {
   if (env.OTEL_SDK_DISABLED?.toLowerCase() === "true") return undefined;
   const kinds = (env.OTEL_TRACES_EXPORTER ?? "")
@@ -97,11 +106,26 @@ function exporterFromEnv(env: Record<string, string | undefined>): SpanExporter 
     .filter(Boolean);
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (kinds.includes("none")) return undefined;
-  if (kinds.length === 0) return endpoint ? new OTLPTraceExporter() : undefined;
+  // The URL is resolved here from `env` (the exporter itself would only read process.env); headers, timeouts and
+  // compression still come from the standard OTEL_EXPORTER_OTLP_* variables.
+  const otlp = () => {
+    const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
+    if (protocol && protocol !== "http/json") {
+      throw new TelemetryError(
+        "EVT_TELEMETRY_TRACING_EXPORTER",
+        `OTEL_EXPORTER_OTLP_PROTOCOL: "${protocol}" is not supported (only http/json; collectors accept it on port 4318)`,
+      );
+    }
+    const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    const url = traces || (base ? `${base.replace(/\/+$/, "")}/v1/traces` : undefined);
+    return new OTLPTraceExporter(url ? { url } : {});
+  };
+  if (kinds.length === 0) return endpoint ? otlp() : undefined;
   if (kinds.length > 1) {
     throw new TelemetryError("EVT_TELEMETRY_TRACING_EXPORTER", `OTEL_TRACES_EXPORTER: only one exporter is supported`);
   }
-  if (kinds[0] === "otlp") return new OTLPTraceExporter();
+  if (kinds[0] === "otlp") return otlp();
   if (kinds[0] === "console") return new ConsoleSpanExporter();
   throw new TelemetryError(
     "EVT_TELEMETRY_TRACING_EXPORTER",

@@ -40,7 +40,7 @@ describe("http", () => {
         nats: () => nats,
         streams: async () => true,
         kube: async () => {
-          if (nats !== true) throw new Error("kube API unreachable");
+          if (nats !== true) throw new Error("kube API unreachable at https://admin:s3cret@10.0.0.1");
           return true;
         },
       }),
@@ -59,7 +59,7 @@ describe("http", () => {
       checks: {
         nats: { ok: false, reason: "NATS disconnected" },
         streams: { ok: true },
-        kube: { ok: false, reason: "kube API unreachable" },
+        kube: { ok: false, reason: "kube API unreachable at https://admin:[REDACTED]@10.0.0.1" },
       },
     });
     nats = true;

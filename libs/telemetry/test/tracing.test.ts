@@ -6,6 +6,7 @@ import {
   injectTrace,
   injectTraceIntoHeaders,
   ROOT_CONTEXT,
+  startOtlpSink,
   traceFields,
   withSpan,
 } from "@evtrigger/telemetry";
@@ -123,6 +124,68 @@ describe("tracing", () => {
     }
     expect(() => initTracing({ service: "s", env: { OTEL_TRACES_EXPORTER: "zipkin" } })).toThrow(
       expect.objectContaining({ code: "EVT_TELEMETRY_TRACING_EXPORTER" }),
+    );
+  });
+
+  test("tracing - OTLP/HTTP export reaches a receiver with service names and parent links", async () => {
+    const sink = await startOtlpSink();
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `${sink.url}/` };
+    const a = initTracing({ service: "gateway", env });
+    const b = initTracing({ service: "matcher", env });
+    try {
+      const headers = new Map<string, string>();
+      await withSpan(a.tracer, "normalize", ROOT_CONTEXT, { "evt.cluster": "default/c1" }, (_s, ctx) =>
+        injectTrace(ctx, (k, v) => headers.set(k, v)),
+      );
+      await expect(
+        withSpan(
+          b.tracer,
+          "match",
+          extractTrace((k) => headers.get(k)),
+          { n: 3 },
+          () => {
+            throw new Error("bad pattern");
+          },
+        ),
+      ).rejects.toThrow();
+      await a.shutdown(); // shutdown flushes the batch processor
+      await b.shutdown();
+      const spans = sink.spans();
+      expect(spans.map((s) => [s.service, s.name]).sort()).toEqual([
+        ["gateway", "normalize"],
+        ["matcher", "match"],
+      ]);
+      const normalize = spans.find((s) => s.name === "normalize");
+      const match = spans.find((s) => s.name === "match");
+      expect(match?.traceId).toBe(normalize?.traceId);
+      expect(match?.parentSpanId).toBe(normalize?.spanId);
+      expect(normalize?.parentSpanId).toBe("");
+      expect(normalize?.attributes).toEqual({ "evt.cluster": "default/c1" });
+      expect(match?.attributes).toEqual({ n: 3 });
+      expect(match?.statusCode).toBe(2);
+    } finally {
+      await a.shutdown();
+      await b.shutdown();
+      await sink.close();
+    }
+  });
+
+  test("tracing - a caller's exporter survives shutdown so shared exporters can be read afterwards", async () => {
+    const exporter = new InMemorySpanExporter();
+    const a = initTracing({ service: "gateway", exporter });
+    const b = initTracing({ service: "matcher", exporter });
+    await withSpan(a.tracer, "normalize", ROOT_CONTEXT, {}, () => undefined);
+    await a.shutdown();
+    await withSpan(b.tracer, "match", ROOT_CONTEXT, {}, () => undefined);
+    await b.shutdown();
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(["normalize", "match"]);
+  });
+
+  test("tracing - an unsupported OTLP protocol is a clear error", () => {
+    expect(() =>
+      initTracing({ service: "s", env: { OTEL_TRACES_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" } }),
+    ).toThrow(
+      expect.objectContaining({ code: "EVT_TELEMETRY_TRACING_EXPORTER", message: expect.stringContaining("grpc") }),
     );
   });
 });

@@ -2,6 +2,7 @@
 // true when healthy or a string saying what is wrong; a throw or a timeout counts as a failure with its reason.
 import type { FastifyPluginAsync } from "fastify";
 import fp from "fastify-plugin";
+import { redactString } from "../redact.js";
 
 /** A readiness check: true when ready, else a short reason ("NATS disconnected"). May be async. */
 export type ReadinessCheck = () => Promise<true | string> | true | string;
@@ -96,9 +97,13 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
   try {
     const r = await Promise.race([Promise.resolve().then(check), timeout]);
     if (r === true) return { ok: true };
-    return { ok: false, reason: typeof r === "string" && r !== "" ? r : `check returned ${JSON.stringify(r)}` };
+    // Reasons are public (unauthenticated endpoint) and often error messages: mask URL passwords and the like.
+    return {
+      ok: false,
+      reason: typeof r === "string" && r !== "" ? redactString(r) : `check returned ${JSON.stringify(r)}`,
+    };
   } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+    return { ok: false, reason: redactString(err instanceof Error ? err.message : String(err)) };
   } finally {
     clearTimeout(timer);
   }
