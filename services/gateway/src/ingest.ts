@@ -1,0 +1,136 @@
+// One upstream message → normalized events on EVT_EVENTS and rejections on EVT_DLQ. Resolves only once every
+// resulting record is durably stored, so the caller may ack upstream; throws when the internal bus failed.
+import {
+  type CloudEventJson,
+  type ClusterRef,
+  deadLetter,
+  type EventEnvelope,
+  encodeRecord,
+  eventSubject,
+  hdrsToRecord,
+  publishDurable,
+  truncateBody,
+} from "@evtrigger/bus";
+import type { JetStreamClient } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
+import type { GatewayMetrics, LoggerLike } from "./metrics.js";
+import { contentHash, coreMsgId, jetStreamMsgId, rejectMsgId } from "./msgid.js";
+import { headerMap, normalizeMessage } from "./normalize/normalize.js";
+import { type HeaderMap, type NormalizeLimits, rejectLabel } from "./normalize/types.js";
+import { clusterKey } from "./source.js";
+import type { TraceStarter } from "./trace.js";
+
+export interface Upstream {
+  cluster: ClusterRef;
+  /** The configured entry that received it: core subject pattern or JetStream stream name. */
+  subscription: string;
+  transport: "nats" | "jetstream";
+}
+
+export interface UpstreamMessage {
+  subject: string;
+  data: Uint8Array;
+  headers?: MsgHdrs;
+  /** JetStream position, when the message came from a stream. */
+  js?: { stream: string; seq: number };
+}
+
+export interface IngestDeps {
+  js: JetStreamClient;
+  limits: NormalizeLimits;
+  metrics: GatewayMetrics;
+  logger: LoggerLike;
+  trace: TraceStarter;
+  /** How long to keep retrying an internal publish before giving up (the upstream message is then nak'ed). */
+  publishRetryMs: number;
+}
+
+const EMPTY: HeaderMap = new Map();
+
+function toHeaderMap(h: MsgHdrs | undefined): HeaderMap {
+  if (!h) return EMPTY;
+  const entries: [string, string][] = [];
+  for (const k of h.keys()) entries.push([k, h.get(k)]);
+  return headerMap(entries);
+}
+
+export type Ingest = (up: Upstream, m: UpstreamMessage) => Promise<void>;
+
+export function createIngest(d: IngestDeps): Ingest {
+  return async (up, m) => {
+    const cluster = clusterKey(up.cluster);
+    d.metrics.received(cluster, up.transport);
+    const headers = toHeaderMap(m.headers);
+    const n = normalizeMessage(m.data, headers, d.limits);
+    let hash: string | undefined;
+    const coreHash = () => {
+      hash ??= contentHash(m.data, n.mode === "binary" ? headers : undefined);
+      return hash;
+    };
+    const writes: Promise<unknown>[] = [];
+    const receivedAt = new Date().toISOString();
+    for (const ne of n.events) {
+      const msgId = m.js
+        ? jetStreamMsgId(up.cluster, m.js.stream, m.js.seq, ne.index)
+        : coreMsgId(up.cluster, ne.event, coreHash(), ne.index);
+      writes.push(publishEvent(d, up, m.subject, ne.event, headers, msgId, receivedAt));
+    }
+    for (const r of n.rejections) {
+      const letter = {
+        stage: "gateway" as const,
+        code: r.code,
+        reason: r.reason,
+        field: r.field,
+        cluster: up.cluster,
+        natsSubject: m.subject,
+        headers: hdrsToRecord(m.headers),
+        ...truncateBody(m.data),
+      };
+      const id = rejectMsgId(up.cluster, m.js ?? coreHash(), r.index);
+      writes.push(deadLetter(d.js, letter, id));
+      // Bodies never at info level: the reason names the field, the DLQ keeps the (truncated) body.
+      d.logger.info("rejected", { cluster, natsSubject: m.subject, code: r.code, reason: r.reason });
+    }
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) {
+      d.metrics.publishFailed(cluster);
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    d.metrics.normalized(cluster, n.events.length);
+    d.metrics.published(cluster, n.events.length);
+    for (const r of n.rejections) d.metrics.rejected(rejectLabel(r.code), 1);
+  };
+}
+
+async function publishEvent(
+  d: IngestDeps,
+  up: Upstream,
+  natsSubject: string,
+  event: CloudEventJson,
+  upstreamHeaders: HeaderMap,
+  msgId: string,
+  receivedAt: string,
+): Promise<void> {
+  const span = d.trace(event, upstreamHeaders);
+  const env: EventEnvelope = {
+    v: 1,
+    cluster: up.cluster,
+    natsSubject,
+    subscription: up.subscription,
+    transport: up.transport,
+    receivedAt,
+    event,
+  };
+  try {
+    await publishDurable(d.js, eventSubject(up.cluster), encodeRecord(env), {
+      msgId,
+      headers: { traceparent: span.traceparent },
+      retryForMs: d.publishRetryMs,
+    });
+    span.done?.();
+  } catch (err) {
+    span.done?.(err);
+    throw err;
+  }
+}

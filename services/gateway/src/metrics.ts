@@ -1,0 +1,62 @@
+// Gateway metrics over any prom-client-like registry (libs/telemetry's createMetrics fits); no-op without one.
+// Labels stay bounded: cluster keys come from configuration, reasons from a fixed code list.
+
+export interface CounterLike {
+  inc(labels: Record<string, string>, value?: number): void;
+}
+export interface GaugeLike {
+  set(labels: Record<string, string>, value: number): void;
+}
+export interface MetricsLike {
+  counter(name: string, help: string, labelNames?: readonly string[]): CounterLike;
+  gauge(name: string, help: string, labelNames?: readonly string[]): GaugeLike;
+}
+
+export interface GatewayMetrics {
+  received(cluster: string, transport: string): void;
+  normalized(cluster: string, n: number): void;
+  rejected(reason: string, n: number): void;
+  published(cluster: string, n: number): void;
+  publishFailed(cluster: string): void;
+  connection(cluster: string, transport: string, connected: boolean): void;
+}
+
+const noop: GatewayMetrics = {
+  received() {},
+  normalized() {},
+  rejected() {},
+  published() {},
+  publishFailed() {},
+  connection() {},
+};
+
+export function gatewayMetrics(m?: MetricsLike): GatewayMetrics {
+  if (!m) return noop;
+  const received = m.counter("evtrigger_gateway_received_total", "NATS messages received", ["cluster", "transport"]);
+  const normalized = m.counter("evtrigger_gateway_normalized_total", "CloudEvents normalized", ["cluster"]);
+  const rejected = m.counter("evtrigger_gateway_rejected_total", "Inputs dead-lettered, by reason", ["reason"]);
+  const published = m.counter("evtrigger_gateway_published_total", "Events stored on the internal stream", ["cluster"]);
+  const failed = m.counter("evtrigger_gateway_publish_failures_total", "Internal publishes that failed", ["cluster"]);
+  const conn = m.gauge("evtrigger_gateway_upstream_connected", "1 when connected to the cluster's NATS", [
+    "cluster",
+    "transport",
+  ]);
+  return {
+    received: (cluster, transport) => received.inc({ cluster, transport }),
+    normalized: (cluster, n) => n && normalized.inc({ cluster }, n),
+    rejected: (reason, n) => n && rejected.inc({ reason }, n),
+    published: (cluster, n) => n && published.inc({ cluster }, n),
+    publishFailed: (cluster) => failed.inc({ cluster }),
+    connection: (cluster, transport, up) => conn.set({ cluster, transport }, up ? 1 : 0),
+  };
+}
+
+/** Minimal logger shape (libs/telemetry's Logger fits). */
+export interface LoggerLike {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentLogger: LoggerLike = { debug() {}, info() {}, warn() {}, error() {} };

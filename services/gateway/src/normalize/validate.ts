@@ -1,0 +1,221 @@
+// Attribute validation shared by every binding: an ajv schema names the offending attribute, then the cloudevents
+// SDK's own check is the conformance gate (same rules the SDK applies when it builds an event).
+import type { CloudEventJson } from "@evtrigger/bus";
+import { Ajv, type ErrorObject } from "ajv";
+import { CloudEvent, ValidationError } from "cloudevents";
+import type { NormalizeLimits, Rejection } from "./types.js";
+
+const nonEmpty = { type: "string", minLength: 1 } as const;
+
+// `data` is checked separately (any JSON); everything else is a context attribute or an extension.
+const attributesSchema = {
+  type: "object",
+  required: ["specversion", "id", "source", "type"],
+  properties: {
+    specversion: { type: "string", enum: ["1.0", "0.3"] },
+    id: nonEmpty,
+    source: nonEmpty,
+    type: nonEmpty,
+    subject: nonEmpty,
+    time: nonEmpty,
+    datacontenttype: nonEmpty,
+    dataschema: nonEmpty,
+    schemaurl: nonEmpty,
+    datacontentencoding: nonEmpty,
+    data_base64: { type: "string" },
+  },
+  propertyNames: { pattern: "^(?:[a-z0-9]+|data_base64)$" },
+  // Extensions: the CloudEvents type system has no objects, arrays or fractions (sdk-go rejects them too).
+  additionalProperties: { type: ["string", "integer", "boolean"] },
+} as const;
+
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+const checkAttributes = ajv.compile(attributesSchema);
+
+/** C0 controls, DEL and C1 controls: never legitimate in identifiers, and dangerous in names and labels. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const NO_CONTROL_ATTRS = ["id", "source", "type", "subject"] as const;
+
+// RFC 3339 date-time (the CloudEvents Timestamp type).
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function describeAjv(e: ErrorObject, where: string): Rejection {
+  const attr = e.instancePath.replace(/^\//, "");
+  const field = `${where}${attr}`;
+  switch (e.keyword) {
+    case "required": {
+      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      return {
+        code: "EVT_GATEWAY_MISSING_ATTRIBUTE",
+        field: `${where}${missing}`,
+        reason: `required attribute "${missing}" is missing`,
+      };
+    }
+    case "propertyNames":
+    case "pattern": {
+      // ajv reports the failing name on the error (inner `pattern`) or in params (`propertyNames`).
+      const name = String(e.propertyName ?? (e.params as { propertyName?: string }).propertyName ?? attr);
+      return {
+        code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
+        field: `${where}${name}`,
+        reason: `attribute name "${name.slice(0, 64)}" is invalid: names are lowercase letters and digits`,
+      };
+    }
+    case "enum":
+      return {
+        code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
+        field,
+        reason: `${attr}: unsupported spec version (expected "1.0" or "0.3")`,
+      };
+    case "minLength":
+      return { code: "EVT_GATEWAY_INVALID_ATTRIBUTE", field, reason: `${attr}: must not be empty` };
+    default: {
+      const known = attr in attributesSchema.properties;
+      return {
+        code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
+        field,
+        reason: known
+          ? `${attr}: must be a string`
+          : `extension ${attr}: must be a string, an integer or a boolean (got ${e.message ?? "another type"})`,
+      };
+    }
+  }
+}
+
+/** Depth of nested arrays/objects, iteratively (a hostile 100k-deep body must not overflow the stack). */
+export function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (d + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === "object") stack.push([child, d + 1]);
+    }
+  }
+  return false;
+}
+
+function typeOfJson(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "an array" : typeof v;
+}
+
+/**
+ * Validates a structured-form CloudEvent (attributes at the top level, `data` decoded or `data_base64`) and returns
+ * it cleaned: null optional attributes are treated as absent. `where` prefixes field names (e.g. "[3]." in a batch).
+ */
+export function validateEvent(
+  input: unknown,
+  limits: Pick<NormalizeLimits, "maxDepth">,
+  where = "",
+): { event: CloudEventJson } | { rejection: Rejection } {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    return {
+      rejection: {
+        code: "EVT_GATEWAY_NOT_CLOUDEVENT",
+        field: where ? where.replace(/\.$/, "") : undefined,
+        reason: `expected a JSON object, got ${typeOfJson(input)}`,
+      },
+    };
+  }
+  const src = input as Record<string, unknown>;
+  if (src.specversion === undefined || src.specversion === null) {
+    return {
+      rejection: {
+        code: "EVT_GATEWAY_NOT_CLOUDEVENT",
+        field: `${where}specversion`,
+        reason: `not a CloudEvent: required attribute "specversion" is missing`,
+      },
+    };
+  }
+  const attrs: Record<string, unknown> = {};
+  let data: unknown;
+  let hasData = false;
+  for (const [k, v] of Object.entries(src)) {
+    if (k === "data") {
+      if (v !== null) {
+        data = v;
+        hasData = true;
+      }
+    } else if (v !== null) attrs[k] = v;
+  }
+  if (!checkAttributes(attrs)) return { rejection: describeAjv(checkAttributes.errors![0]!, where) };
+  for (const a of NO_CONTROL_ATTRS) {
+    const v = attrs[a];
+    if (typeof v === "string" && CONTROL.test(v)) {
+      const at = v.search(CONTROL);
+      return {
+        rejection: {
+          code: "EVT_GATEWAY_CONTROL_CHARACTER",
+          field: `${where}${a}`,
+          reason: `${a}: control character U+${v.charCodeAt(at).toString(16).padStart(4, "0").toUpperCase()} at offset ${at}`,
+        },
+      };
+    }
+  }
+  if (typeof attrs.time === "string" && !RFC3339.test(attrs.time)) {
+    return {
+      rejection: {
+        code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
+        field: `${where}time`,
+        reason: `time: "${attrs.time.slice(0, 40)}" is not an RFC 3339 timestamp`,
+      },
+    };
+  }
+  if (typeof attrs.data_base64 === "string") {
+    if (hasData) {
+      return {
+        rejection: {
+          code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
+          field: `${where}data_base64`,
+          reason: `data and data_base64 are mutually exclusive`,
+        },
+      };
+    }
+    if (!BASE64.test(attrs.data_base64)) {
+      return {
+        rejection: {
+          code: "EVT_GATEWAY_BAD_DATA",
+          field: `${where}data_base64`,
+          reason: `data_base64: not valid base64`,
+        },
+      };
+    }
+  }
+  if (hasData && depthExceeds(data, limits.maxDepth)) {
+    return {
+      rejection: {
+        code: "EVT_GATEWAY_TOO_DEEP",
+        field: `${where}data`,
+        reason: `data: nested deeper than ${limits.maxDepth} levels`,
+      },
+    };
+  }
+  const sdk = sdkCheck(attrs);
+  if (sdk) return { rejection: { ...sdk, field: sdk.field ? `${where}${sdk.field}` : undefined } };
+  const event = attrs as CloudEventJson;
+  if (hasData) event.data = data;
+  return { event };
+}
+
+/** The cloudevents SDK's verdict on the attributes (its schema checks URI references and timestamps). */
+function sdkCheck(attrs: Record<string, unknown>): Rejection | undefined {
+  if (attrs.specversion !== "1.0") return undefined; // the JS SDK only validates 1.0 (sdk-go also accepts 0.3)
+  try {
+    const { data_base64: _omit, ...rest } = attrs;
+    new CloudEvent(rest, true);
+    return undefined;
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      const first = (err.errors as ErrorObject[] | undefined)?.[0];
+      const attr = first?.instancePath?.replace(/^\//, "");
+      return {
+        code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
+        field: attr || undefined,
+        reason: first ? `${attr || "event"}: ${first.message ?? "invalid"}` : err.message.split("\n")[0]!,
+      };
+    }
+    return { code: "EVT_GATEWAY_INVALID_ATTRIBUTE", reason: `invalid CloudEvent: ${String(err)}` };
+  }
+}

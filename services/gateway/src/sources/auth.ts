@@ -1,0 +1,57 @@
+// sveltos-nats `authorization` → nats.js connection options. Like the Go agent, every form given is applied
+// (they stack): user/password, token, root CA, client certificate, and beyond Sveltos nkey seeds and .creds.
+import {
+  type Authenticator,
+  credsAuthenticator,
+  type NodeConnectionOptions,
+  nkeyAuthenticator,
+} from "@nats-io/transport-node";
+import { GatewayError } from "../errors.js";
+import { decodeCreds, decodePem, type NatsAuthorization } from "../natsconfig.js";
+
+const enc = new TextEncoder();
+
+export function connectionOptions(
+  c: { url: string; authorization?: NatsAuthorization },
+  name: string,
+  path: string,
+): NodeConnectionOptions {
+  const a = c.authorization ?? {};
+  const opts: NodeConnectionOptions = {
+    servers: c.url
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    name,
+  };
+  try {
+    if (a.user) {
+      opts.user = a.user.user;
+      opts.pass = a.user.password;
+    }
+    if (a.token) opts.token = a.token;
+    const authenticators: Authenticator[] = [];
+    if (a.nkey) {
+      if (!a.nkey.seed.startsWith("SU")) throw new Error(`${path}.authorization.nkey.seed: not a user seed (SU...)`);
+      authenticators.push(nkeyAuthenticator(enc.encode(a.nkey.seed)));
+    }
+    if (a.creds) authenticators.push(credsAuthenticator(enc.encode(decodeCreds(a.creds))));
+    if (authenticators.length > 1) {
+      throw new Error(`${path}.authorization: nkey and creds are mutually exclusive`);
+    }
+    if (authenticators[0]) opts.authenticator = authenticators[0];
+    if (a.rootCA || a.clientCert) {
+      opts.tls = {};
+      if (a.rootCA) opts.tls.ca = decodePem(a.rootCA, `${path}.authorization.rootCA`);
+      if (a.clientCert) {
+        opts.tls.cert = decodePem(a.clientCert.certPem, `${path}.authorization.clientCert.certPem`);
+        opts.tls.key = decodePem(a.clientCert.keyPem, `${path}.authorization.clientCert.keyPem`);
+      }
+    }
+  } catch (err) {
+    throw new GatewayError("EVT_GATEWAY_AUTH_CONFIG", (err as Error).message, { cause: err });
+  }
+  // tls:// URLs need TLS even with the system CAs.
+  if (!opts.tls && /^tls:\/\//i.test(c.url)) opts.tls = {};
+  return opts;
+}

@@ -1,0 +1,211 @@
+import { headerMap, normalizeMessage } from "../src/normalize/normalize.js";
+import { DEFAULT_LIMITS } from "../src/normalize/types.js";
+import { depthExceeds, validateEvent } from "../src/normalize/validate.js";
+
+const enc = new TextEncoder();
+const bytes = (v: unknown) => enc.encode(typeof v === "string" ? v : JSON.stringify(v));
+const hdrs = (h: Record<string, string>) => headerMap(Object.entries(h));
+
+const login = {
+  specversion: "1.0",
+  type: "auth.example.com.login",
+  source: "auth.example.com",
+  id: "10001",
+  subject: "mgianluc",
+  datacontenttype: "application/json",
+  data: { message: "User mgianluc login" },
+};
+
+describe("normalize", () => {
+  test("structured - the seed's login event passes unchanged", () => {
+    const n = normalizeMessage(bytes(login));
+    expect(n.rejections).toEqual([]);
+    expect(n.events).toEqual([{ event: login, mode: "structured" }]);
+  });
+
+  test("structured - application/cloudevents+json content type and extensions", () => {
+    const ev = { ...login, traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", count: 3, ok: true };
+    const n = normalizeMessage(bytes(ev), hdrs({ "Content-Type": "application/cloudevents+json" }));
+    expect(n.events[0]?.event).toEqual(ev);
+  });
+
+  test("structured - more liberal than Sveltos: text data and no datacontenttype are accepted", () => {
+    const { datacontenttype: _, ...noCt } = login;
+    expect(normalizeMessage(bytes(noCt)).events).toHaveLength(1);
+    const text = { ...login, datacontenttype: "text/plain", data: "hello" };
+    expect(normalizeMessage(bytes(text)).events[0]?.event.data).toBe("hello");
+  });
+
+  test("structured - null optional attributes are treated as absent", () => {
+    const n = normalizeMessage(bytes({ ...login, subject: null, data: null }));
+    expect(n.events[0]?.event).not.toHaveProperty("subject");
+    expect(n.events[0]?.event).not.toHaveProperty("data");
+  });
+
+  test("structured - data_base64 is kept", () => {
+    const n = normalizeMessage(bytes({ ...login, data: undefined, data_base64: "aGVsbG8=" }));
+    expect(n.events[0]?.event.data_base64).toBe("aGVsbG8=");
+  });
+
+  test("structured - malformed JSON is rejected as not JSON", () => {
+    const n = normalizeMessage(bytes('{"specversion": "1.0",'));
+    expect(n.rejections[0]).toMatchObject({ code: "EVT_GATEWAY_NOT_JSON", field: "body" });
+  });
+
+  test("structured - invalid UTF-8 is rejected as not JSON", () => {
+    const n = normalizeMessage(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]));
+    expect(n.rejections[0]).toMatchObject({ code: "EVT_GATEWAY_NOT_JSON", reason: "body: not valid UTF-8" });
+  });
+
+  test("structured - JSON without specversion is not a CloudEvent", () => {
+    const n = normalizeMessage(bytes({ hello: "world" }));
+    expect(n.rejections[0]).toMatchObject({ code: "EVT_GATEWAY_NOT_CLOUDEVENT", field: "specversion" });
+    expect(normalizeMessage(bytes("42")).rejections[0]?.code).toBe("EVT_GATEWAY_NOT_CLOUDEVENT");
+    expect(normalizeMessage(bytes([login])).rejections[0]?.reason).toMatch(/cloudevents-batch\+json/);
+  });
+
+  test.each(["id", "source", "type"])("structured - missing %s names the attribute", (attr) => {
+    const ev: Record<string, unknown> = { ...login };
+    delete ev[attr];
+    const r = normalizeMessage(bytes(ev)).rejections[0];
+    expect(r).toMatchObject({ code: "EVT_GATEWAY_MISSING_ATTRIBUTE", field: attr });
+    expect(r?.reason).toContain(`"${attr}"`);
+  });
+
+  test("structured - wrong attribute types, names and values are named precisely", () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ ...login, specversion: "2.0" }, "EVT_GATEWAY_INVALID_ATTRIBUTE", "specversion"],
+      [{ ...login, id: 10001 }, "EVT_GATEWAY_INVALID_ATTRIBUTE", "id"],
+      [{ ...login, source: "" }, "EVT_GATEWAY_INVALID_ATTRIBUTE", "source"],
+      [{ ...login, time: "yesterday" }, "EVT_GATEWAY_INVALID_ATTRIBUTE", "time"],
+      [{ ...login, Foo: "x" }, "EVT_GATEWAY_INVALID_ATTRIBUTE", "Foo"],
+      [{ ...login, ext: { a: 1 } }, "EVT_GATEWAY_INVALID_ATTRIBUTE", "ext"],
+      [{ ...login, ratio: 1.5 }, "EVT_GATEWAY_INVALID_ATTRIBUTE", "ratio"],
+      [{ ...login, data: undefined, data_base64: "not base64!" }, "EVT_GATEWAY_BAD_DATA", "data_base64"],
+      [{ ...login, data_base64: "aGk=" }, "EVT_GATEWAY_INVALID_ATTRIBUTE", "data_base64"],
+    ];
+    for (const [ev, code, field] of cases) {
+      expect(normalizeMessage(bytes(ev)).rejections[0]).toMatchObject({ code, field });
+    }
+  });
+
+  test.each(["id", "source", "type", "subject"])("structured - a control character in %s is rejected", (attr) => {
+    const r = normalizeMessage(bytes({ ...login, [attr]: "evil\nkind: ClusterRoleBinding" })).rejections[0];
+    expect(r).toMatchObject({ code: "EVT_GATEWAY_CONTROL_CHARACTER", field: attr });
+    expect(r?.reason).toContain("U+000A");
+  });
+
+  test("structured - C1 controls and DEL are control characters too", () => {
+    for (const c of ["\u007f", "\u0085", "\u0000"]) {
+      expect(normalizeMessage(bytes({ ...login, subject: `a${c}b` })).rejections[0]?.code).toBe(
+        "EVT_GATEWAY_CONTROL_CHARACTER",
+      );
+    }
+  });
+
+  test("structured - oversized messages are rejected before parsing", () => {
+    const big = bytes({ ...login, data: { pad: "x".repeat(2000) } });
+    const r = normalizeMessage(big, undefined, { ...DEFAULT_LIMITS, maxBytes: 1000 }).rejections[0];
+    expect(r).toMatchObject({ code: "EVT_GATEWAY_TOO_LARGE" });
+    expect(r?.reason).toContain("1000");
+  });
+
+  test("structured - deeply nested data is rejected", () => {
+    const deep = `{"specversion":"1.0","id":"1","source":"s","type":"t","data":${"[".repeat(500)}${"]".repeat(500)}}`;
+    expect(normalizeMessage(bytes(deep)).rejections[0]).toMatchObject({ code: "EVT_GATEWAY_TOO_DEEP", field: "data" });
+  });
+
+  test("binary - ce- headers and a JSON body become a structured event", () => {
+    const h = hdrs({
+      "ce-specversion": "1.0",
+      "Ce-Id": "42",
+      "ce-source": "auth.example.com",
+      "ce-type": "auth.example.com.login",
+      "ce-subject": "alice",
+      "ce-myext": "v",
+      "content-type": "application/json; charset=utf-8",
+    });
+    const n = normalizeMessage(bytes({ organization: "acme" }), h);
+    expect(n.mode).toBe("binary");
+    expect(n.events[0]?.event).toEqual({
+      specversion: "1.0",
+      id: "42",
+      source: "auth.example.com",
+      type: "auth.example.com.login",
+      subject: "alice",
+      myext: "v",
+      datacontenttype: "application/json; charset=utf-8",
+      data: { organization: "acme" },
+    });
+  });
+
+  test("binary - text stays a string, bytes become data_base64, no body means no data", () => {
+    const base = { "ce-specversion": "1.0", "ce-id": "1", "ce-source": "s", "ce-type": "t" };
+    expect(normalizeMessage(bytes("hi"), hdrs({ ...base, "content-type": "text/plain" })).events[0]?.event.data).toBe(
+      "hi",
+    );
+    const bin = normalizeMessage(new Uint8Array([0, 1, 2, 255]), hdrs({ ...base, "content-type": "image/png" }));
+    expect(bin.events[0]?.event.data_base64).toBe(Buffer.from([0, 1, 2, 255]).toString("base64"));
+    expect(normalizeMessage(new Uint8Array(), hdrs(base)).events[0]?.event).not.toHaveProperty("data");
+  });
+
+  test("binary - a missing attribute names the header, bad JSON data names data", () => {
+    const h = hdrs({ "ce-specversion": "1.0", "ce-id": "1", "ce-type": "t" });
+    expect(normalizeMessage(bytes("{}"), h).rejections[0]).toMatchObject({
+      code: "EVT_GATEWAY_MISSING_ATTRIBUTE",
+      field: "ce-source",
+    });
+    const h2 = hdrs({
+      "ce-specversion": "1.0",
+      "ce-id": "1",
+      "ce-source": "s",
+      "ce-type": "t",
+      "content-type": "application/json",
+    });
+    expect(normalizeMessage(bytes("{nope"), h2).rejections[0]).toMatchObject({
+      code: "EVT_GATEWAY_BAD_DATA",
+      field: "data",
+    });
+  });
+
+  test("binary - garbage header names are rejected", () => {
+    const h = hdrs({ "ce-specversion": "1.0", "ce-id": "1", "ce-source": "s", "ce-type": "t", "ce-bad_name": "x" });
+    expect(normalizeMessage(bytes("{}"), h).rejections[0]).toMatchObject({ code: "EVT_GATEWAY_INVALID_ATTRIBUTE" });
+  });
+
+  test("batch - one event each, invalid members rejected by index", () => {
+    const logout = { ...login, type: "auth.example.com.logout" };
+    const h = hdrs({ "content-type": "application/cloudevents-batch+json" });
+    const n = normalizeMessage(bytes([login, { ...login, source: undefined }, logout]), h);
+    expect(n.mode).toBe("batch");
+    expect(n.events.map((e) => [e.index, e.event.type])).toEqual([
+      [0, "auth.example.com.login"],
+      [2, "auth.example.com.logout"],
+    ]);
+    expect(n.rejections).toEqual([
+      expect.objectContaining({ code: "EVT_GATEWAY_MISSING_ATTRIBUTE", field: "[1].source", index: 1 }),
+    ]);
+  });
+
+  test("batch - a body that is not an array, not JSON, or too long is a bad batch", () => {
+    const h = hdrs({ "content-type": "application/cloudevents-batch+json" });
+    expect(normalizeMessage(bytes(login), h).rejections[0]?.code).toBe("EVT_GATEWAY_BAD_BATCH");
+    expect(normalizeMessage(bytes("[{"), h).rejections[0]?.code).toBe("EVT_GATEWAY_BAD_BATCH");
+    const many = normalizeMessage(bytes([login, login, login]), h, { ...DEFAULT_LIMITS, maxBatch: 2 });
+    expect(many.rejections[0]?.reason).toContain("limit of 2");
+    expect(normalizeMessage(bytes([]), h)).toEqual({ mode: "batch", events: [], rejections: [] });
+  });
+
+  test("validate - depthExceeds counts nesting iteratively", () => {
+    expect(depthExceeds({ a: { b: 1 } }, 2)).toBe(false);
+    expect(depthExceeds({ a: { b: {} } }, 2)).toBe(true);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(depthExceeds(deep, 64)).toBe(true);
+  });
+
+  test("validate - a batch member prefix names the field", () => {
+    const v = validateEvent({ specversion: "1.0", id: "1", source: "s" }, DEFAULT_LIMITS, "[7].");
+    expect(v).toEqual({ rejection: expect.objectContaining({ field: "[7].type" }) });
+  });
+});
