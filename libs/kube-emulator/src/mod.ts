@@ -1,1 +1,19 @@
-export {};
+// @evtrigger/kube-emulator: an in-process Kubernetes API server for kubectl, client-node and our services.
+
+export type {
+  EmulatorStore,
+  FaultAction,
+  FaultMatch,
+  FaultSpec,
+  KubeEmulator,
+  KubeEmulatorOptions,
+  KubeObject,
+} from "./internal.js";
+export {
+  ApiError,
+  FaultInjector,
+  KubeEmulatorError,
+  kubeconfigYaml,
+  startKubeEmulator,
+  startKubeEmulators,
+} from "./internal.js";

@@ -1,0 +1,181 @@
+import { isPlainObject, type KubeObject, type ManagedFieldsEntry } from "../api/types.js";
+import { ApiError, type StatusCause } from "../errors.js";
+import {
+  decode,
+  type FieldOpts,
+  type FieldSet,
+  fieldsOf,
+  fromFieldsV1,
+  pathString,
+  removeAt,
+  toFieldsV1,
+  valueAt,
+} from "./fieldset.js";
+import { isSetList, mergeKeyOf } from "./strategic.js";
+
+// Server-side apply and the field ownership every write records in metadata.managedFields.
+
+export interface ApplyRequest {
+  live: KubeObject | undefined;
+  config: KubeObject;
+  manager: string;
+  force: boolean;
+  apiVersion: string;
+  opts: FieldOpts;
+  subresource?: string;
+}
+
+interface Owner {
+  entry: ManagedFieldsEntry;
+  set: FieldSet;
+}
+
+function owners(obj: KubeObject | undefined): Owner[] {
+  return (obj?.metadata.managedFields ?? []).map((e) => ({ entry: e, set: fromFieldsV1(e.fieldsV1) }));
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** Applies `config` for `manager`; throws 409 with one cause per conflicting field unless forced. */
+export function serverSideApply(req: ApplyRequest): KubeObject {
+  const live = req.live ?? ({ metadata: {} } as KubeObject);
+  const applied = fieldsOf(req.config, req.opts);
+  const all = owners(req.live);
+  const mine = all.find(
+    (o) => o.entry.manager === req.manager && o.entry.operation === "Apply" && o.entry.subresource === req.subresource,
+  );
+  const others = all.filter((o) => o !== mine);
+
+  const causes: StatusCause[] = [];
+  const forced: { owner: Owner; key: string }[] = [];
+  for (const key of applied) {
+    const path = JSON.parse(key) as string[];
+    for (const o of others) {
+      if (!o.set.has(key) || o.entry.subresource !== req.subresource) continue;
+      if (same(valueAt(live, path), valueAt(req.config, path))) continue;
+      causes.push({
+        type: "FieldManagerConflict",
+        message: `conflict with "${o.entry.manager}"`,
+        field: pathString(path),
+      });
+      forced.push({ owner: o, key });
+    }
+  }
+  if (causes.length > 0 && !req.force) {
+    const byManager = causes.map((c) => `${c.message} using ${req.apiVersion}: ${c.field}`);
+    throw new ApiError(
+      409,
+      "Conflict",
+      `Apply failed with ${causes.length} conflict${causes.length > 1 ? "s" : ""}: ${byManager.join("\n")}`,
+      { name: req.config.metadata.name, kind: String(req.config.kind ?? ""), causes },
+    );
+  }
+  for (const f of forced) f.owner.set.delete(f.key);
+
+  const result = mergeApply(structuredClone(live), req.config, [], req.opts.builtin) as KubeObject;
+  // Fields this manager applied before but not now are removed, unless someone else still owns them.
+  if (mine) {
+    for (const key of mine.set) {
+      if (applied.has(key) || others.some((o) => o.set.has(key))) continue;
+      removeAt(result, JSON.parse(key) as string[]);
+    }
+  }
+  const entry: ManagedFieldsEntry = {
+    manager: req.manager,
+    operation: "Apply",
+    apiVersion: req.apiVersion,
+    time: now(),
+    fieldsType: "FieldsV1",
+    fieldsV1: toFieldsV1(applied),
+  };
+  if (req.subresource) entry.subresource = req.subresource;
+  result.metadata.managedFields = writeOwners(others, entry, result, req.opts);
+  return result;
+}
+
+/** Records an ordinary write (create/update/patch): the writer takes every field whose value it changed. */
+export function recordUpdate(
+  old: KubeObject | undefined,
+  next: KubeObject,
+  manager: string,
+  apiVersion: string,
+  opts: FieldOpts,
+  subresource?: string,
+): void {
+  const before = old ? fieldsOf(old, opts) : new Set<string>();
+  const after = fieldsOf(next, opts);
+  const changed = new Set<string>();
+  for (const key of after) {
+    const path = JSON.parse(key) as string[];
+    if (!before.has(key) || !same(valueAt(old, path), valueAt(next, path))) changed.add(key);
+  }
+  const all = owners(old);
+  const mine = all.find(
+    (o) => o.entry.manager === manager && o.entry.operation === "Update" && o.entry.subresource === subresource,
+  );
+  const others = all.filter((o) => o !== mine);
+  for (const o of others) for (const k of changed) o.set.delete(k);
+  const set = new Set([...(mine?.set ?? []), ...changed]);
+  const entry: ManagedFieldsEntry = {
+    manager,
+    operation: "Update",
+    apiVersion,
+    time: changed.size > 0 || !mine ? now() : mine.entry.time,
+    fieldsType: "FieldsV1",
+    fieldsV1: {},
+  };
+  if (subresource) entry.subresource = subresource;
+  next.metadata.managedFields = writeOwners(others, { ...entry, fieldsV1: toFieldsV1(set) }, next, opts, set);
+}
+
+/** Prunes sets to fields that still exist and serialises them, dropping managers left with nothing. */
+function writeOwners(
+  others: Owner[],
+  entry: ManagedFieldsEntry,
+  obj: KubeObject,
+  opts: FieldOpts,
+  entrySet?: FieldSet,
+): ManagedFieldsEntry[] {
+  const present = fieldsOf(obj, { ...opts, skipStatus: false });
+  const prune = (s: FieldSet) => new Set([...s].filter((k) => present.has(k)));
+  const out: ManagedFieldsEntry[] = [];
+  for (const o of others) {
+    const s = prune(o.set);
+    if (s.size > 0) out.push({ ...o.entry, fieldsV1: toFieldsV1(s) });
+  }
+  const own = prune(entrySet ?? fromFieldsV1(entry.fieldsV1));
+  if (own.size > 0 || entry.operation === "Apply") out.push({ ...entry, fieldsV1: toFieldsV1(own) });
+  return out;
+}
+
+/** Merges an applied configuration into the live object: maps recursively, keyed lists by key. */
+function mergeApply(live: unknown, config: unknown, names: string[], builtin: boolean): unknown {
+  if (!isPlainObject(config)) return structuredClone(config);
+  const out: Record<string, unknown> = isPlainObject(live) ? live : {};
+  for (const [k, v] of Object.entries(config)) {
+    if (names.length === 1 && names[0] === "metadata" && k === "managedFields") continue;
+    if (Array.isArray(v) && builtin && Array.isArray(out[k])) {
+      if (isSetList(names, k)) {
+        const cur = out[k] as unknown[];
+        out[k] = [...cur, ...v.filter((x) => !cur.includes(x))];
+        continue;
+      }
+      const key = mergeKeyOf(k, v);
+      if (key) {
+        const cur = out[k] as unknown[];
+        for (const item of v) {
+          if (!isPlainObject(item)) continue;
+          const i = cur.findIndex((c) => isPlainObject(c) && c[key] === item[key]);
+          if (i >= 0) cur[i] = mergeApply(cur[i], item, [...names, k], builtin);
+          else cur.push(structuredClone(item));
+        }
+        continue;
+      }
+    }
+    out[k] = mergeApply(out[k], v, [...names, k], builtin);
+  }
+  return out;
+}
+
+export { decode as decodeFieldSet };

@@ -1,0 +1,161 @@
+import { isPlainObject } from "../api/types.js";
+import { isSetList, mergeKeyOf } from "./strategic.js";
+
+// Field sets as server-side apply tracks them: each owned field is a path of elements in the FieldsV1
+// spelling ("f:data", "k:{\"name\":\"app\"}", "v:\"x\""). A set holds paths JSON-encoded, so plain Set
+// operations work; list items of associative lists are entries of their own (FieldsV1 ".").
+
+export type FieldPath = string[];
+export type FieldSet = Set<string>;
+
+const SYSTEM_META = new Set([
+  "name",
+  "namespace",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "managedFields",
+  "selfLink",
+  "generateName",
+]);
+
+export interface FieldOpts {
+  /** Built-ins merge named lists by key; custom resources treat lists as atomic. */
+  builtin: boolean;
+  /** Whether `status` belongs to another subresource (and so is not owned through the main resource). */
+  skipStatus: boolean;
+}
+
+export function fieldsOf(obj: Record<string, unknown>, opts: FieldOpts): FieldSet {
+  const out: FieldSet = new Set();
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === "apiVersion" || k === "kind" || (k === "status" && opts.skipStatus)) continue;
+    if (k === "metadata" && isPlainObject(v)) {
+      for (const [mk, mv] of Object.entries(v)) {
+        if (SYSTEM_META.has(mk)) continue;
+        walk(mv, ["f:metadata", `f:${mk}`], mk, ["metadata"], opts, out);
+      }
+      continue;
+    }
+    walk(v, [`f:${k}`], k, [], opts, out);
+  }
+  return out;
+}
+
+function walk(v: unknown, path: FieldPath, field: string, names: string[], opts: FieldOpts, out: FieldSet): void {
+  if (isPlainObject(v) && Object.keys(v).length > 0) {
+    for (const [k, c] of Object.entries(v)) walk(c, [...path, `f:${k}`], k, [...names, field], opts, out);
+    return;
+  }
+  if (Array.isArray(v) && opts.builtin) {
+    if (isSetList(names, field)) {
+      for (const x of v) out.add(JSON.stringify([...path, `v:${JSON.stringify(x)}`]));
+      return;
+    }
+    const key = mergeKeyOf(field, v);
+    if (key && v.every((x) => isPlainObject(x) && x[key] !== undefined)) {
+      for (const item of v as Record<string, unknown>[]) {
+        const ip = [...path, `k:${JSON.stringify({ [key]: item[key] })}`];
+        out.add(JSON.stringify(ip));
+        for (const [k, c] of Object.entries(item)) walk(c, [...ip, `f:${k}`], k, [...names, field], opts, out);
+      }
+      return;
+    }
+  }
+  out.add(JSON.stringify(path));
+}
+
+/** The value at a field path, or undefined when the object does not have it. */
+export function valueAt(obj: unknown, path: FieldPath): unknown {
+  let cur: unknown = obj;
+  for (const pe of path) {
+    if (cur === undefined) return undefined;
+    if (pe.startsWith("f:")) cur = isPlainObject(cur) ? cur[pe.slice(2)] : undefined;
+    else if (pe.startsWith("k:")) {
+      const key = JSON.parse(pe.slice(2)) as Record<string, unknown>;
+      cur = Array.isArray(cur)
+        ? cur.find((x) => isPlainObject(x) && Object.entries(key).every(([k, v]) => x[k] === v))
+        : undefined;
+    } else if (pe.startsWith("v:")) {
+      const want = JSON.parse(pe.slice(2));
+      cur = Array.isArray(cur) && cur.includes(want) ? want : undefined;
+    } else return undefined;
+  }
+  return cur;
+}
+
+/** Removes the field, list item or set value a path names; a no-op when absent. */
+export function removeAt(obj: Record<string, unknown>, path: FieldPath): void {
+  const parent = valueAt(obj, path.slice(0, -1));
+  const last = path[path.length - 1]!;
+  if (last.startsWith("f:") && isPlainObject(parent)) delete parent[last.slice(2)];
+  else if (Array.isArray(parent)) {
+    let i = -1;
+    if (last.startsWith("k:")) {
+      const key = JSON.parse(last.slice(2)) as Record<string, unknown>;
+      i = parent.findIndex((x) => isPlainObject(x) && Object.entries(key).every(([k, v]) => x[k] === v));
+    } else if (last.startsWith("v:")) i = parent.indexOf(JSON.parse(last.slice(2)));
+    if (i >= 0) parent.splice(i, 1);
+  }
+}
+
+/** The kubectl-facing spelling of a path: `.spec.containers[name="app"].image`. */
+export function pathString(path: FieldPath): string {
+  return path
+    .map((pe) => {
+      if (pe.startsWith("f:")) return `.${pe.slice(2)}`;
+      if (pe.startsWith("k:"))
+        return `[${Object.entries(JSON.parse(pe.slice(2)) as Record<string, unknown>)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(",")}]`;
+      return `[=${pe.slice(2)}]`;
+    })
+    .join("");
+}
+
+export function decode(set: FieldSet): FieldPath[] {
+  return [...set].map((s) => JSON.parse(s) as FieldPath);
+}
+
+type Node = { entry: boolean; children: Map<string, Node> };
+
+export function toFieldsV1(set: FieldSet): Record<string, unknown> {
+  const root: Node = { entry: false, children: new Map() };
+  for (const path of decode(set)) {
+    let n = root;
+    for (const pe of path) {
+      let c = n.children.get(pe);
+      if (!c) {
+        c = { entry: false, children: new Map() };
+        n.children.set(pe, c);
+      }
+      n = c;
+    }
+    n.entry = true;
+  }
+  const ser = (n: Node): Record<string, unknown> => {
+    const o: Record<string, unknown> = {};
+    if (n.entry && n.children.size > 0) o["."] = {};
+    for (const k of [...n.children.keys()].sort()) o[k] = ser(n.children.get(k)!);
+    return o;
+  };
+  return ser(root);
+}
+
+export function fromFieldsV1(f: unknown): FieldSet {
+  const out: FieldSet = new Set();
+  const visit = (node: unknown, path: FieldPath) => {
+    if (!isPlainObject(node)) return;
+    const keys = Object.keys(node);
+    if (keys.length === 0 && path.length > 0) out.add(JSON.stringify(path));
+    for (const k of keys) {
+      if (k === ".") out.add(JSON.stringify(path));
+      else visit(node[k], [...path, k]);
+    }
+  };
+  visit(f, []);
+  return out;
+}

@@ -1,0 +1,155 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Ctx } from "../api/target.js";
+import { ApiError, errors, KubeEmulatorError } from "../errors.js";
+import type { FaultInjector } from "../faults.js";
+import { authorized } from "./auth.js";
+import { decodeBody, type Reply, readBody, resolveTarget, serveMeta, serveVerb } from "./handlers.js";
+import { route, verbOf } from "./routes.js";
+
+// The HTTP front: authentication, fault injection, the /_emulator admin API, then the API handlers.
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  token: string;
+  ctx: Ctx;
+  faults: FaultInjector;
+  /** Serving certificate and key (PEM); kubectl sends bearer tokens only over TLS. */
+  tls: { certPem: string; keyPem: string };
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-cache, private",
+    ...reply.headers,
+  });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, err: unknown): void {
+  const e = err instanceof ApiError ? err : errors.internal(err instanceof Error ? err.message : String(err));
+  const headers: Record<string, string> = {};
+  if (e.details?.retryAfterSeconds !== undefined) headers["Retry-After"] = String(e.details.retryAfterSeconds);
+  send(res, { status: e.status, body: e.toStatus(), headers });
+}
+
+export class ApiHttpServer {
+  private server: Server | undefined;
+  private readonly watches = new Set<ServerResponse>();
+  port: number;
+
+  constructor(private readonly o: HttpOptions) {
+    this.port = o.port;
+  }
+
+  async listen(): Promise<number> {
+    const server = createServer({ cert: this.o.tls.certPem, key: this.o.tls.keyPem }, (req, res) => {
+      this.handle(req, res).catch((err) => sendError(res, err));
+    });
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (err) =>
+        reject(
+          new KubeEmulatorError("EVT_KUBEEMU_LISTEN", `cannot listen on ${this.o.host}:${this.port}: ${err.message}`, {
+            cause: err,
+          }),
+        ),
+      );
+      server.listen(this.port, this.o.host, () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    return this.port;
+  }
+
+  /** Closes the listener and every connection, watches included (clients see them drop). */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const w of this.watches) w.destroy();
+    this.watches.clear();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://emulator");
+    const r = route(url.pathname);
+    if (r.kind === "health") {
+      res.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
+      return;
+    }
+    if (!authorized(req, this.o.token)) throw errors.unauthorized();
+    if (r.kind === "emulator") return send(res, await this.admin(req, r.rest));
+
+    const verb = r.kind === "resource" ? verbOf(req.method ?? "GET", r, url.searchParams) : undefined;
+    const fault = this.o.faults.take({
+      verb: verb ?? req.method?.toLowerCase(),
+      resource: r.kind === "resource" ? r.resource : undefined,
+      namespace: r.kind === "resource" ? r.namespace : undefined,
+      name: r.kind === "resource" ? r.name : undefined,
+      path: url.pathname,
+    });
+    if (fault) {
+      if ("drop" in fault) {
+        req.socket.destroy();
+        return;
+      }
+      if ("delayMs" in fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs).unref());
+      else if (fault.status === 429) {
+        const after = fault.retryAfterSeconds ?? 1;
+        throw new ApiError(
+          429,
+          "TooManyRequests",
+          "the server has received too many requests and has asked us to try again later",
+          {
+            retryAfterSeconds: after,
+          },
+        );
+      } else throw errors.internal("injected fault");
+    }
+
+    if (r.kind !== "resource") {
+      if (req.method !== "GET")
+        throw errors.notAllowed(`the server does not allow this method on the requested resource`);
+      return send(res, serveMeta(this.o.ctx, r, `${this.o.host}:${this.port}`));
+    }
+    if (!verb) throw errors.notAllowed(`the server does not allow this method on the requested resource`);
+    const target = resolveTarget(this.o.ctx, r, url.searchParams, req.headers["user-agent"] ?? "");
+    if (verb === "watch") this.watches.add(res);
+    const reply = await serveVerb(this.o.ctx, verb, target, req, res, () => this.watches.delete(res));
+    if (reply) send(res, reply);
+  }
+
+  /** POST/GET/DELETE /_emulator/faults[/id]: the fault API for tests that drive a child process. */
+  private async admin(req: IncomingMessage, rest: string[]): Promise<Reply> {
+    if (rest[0] !== "faults") throw errors.pathNotFound("_emulator");
+    const faults = this.o.faults;
+    if (req.method === "GET" && rest.length === 1) return { status: 200, body: { faults: faults.list() } };
+    if (req.method === "POST" && rest.length === 1) {
+      const spec = decodeBody(await readBody(req), "application/json");
+      try {
+        return { status: 201, body: { id: faults.inject(spec as never) } };
+      } catch (err) {
+        throw errors.badRequest((err as Error).message);
+      }
+    }
+    if (req.method === "DELETE" && rest.length === 1) {
+      faults.clear();
+      return { status: 200, body: { cleared: true } };
+    }
+    if (req.method === "DELETE" && rest.length === 2) {
+      if (!faults.remove(rest[1]!)) throw errors.pathNotFound(`fault ${rest[1]}`);
+      return { status: 200, body: { removed: rest[1] } };
+    }
+    throw errors.notAllowed("unsupported method on /_emulator/faults");
+  }
+}

@@ -1,0 +1,86 @@
+import type { ServerResponse } from "node:http";
+import { objectFilter } from "../api/reads.js";
+import { toTable } from "../api/tables.js";
+import { asVersion, type Ctx, rkeyOf, type Target } from "../api/target.js";
+import { clone, type KubeObject } from "../api/types.js";
+import { ApiError, errors } from "../errors.js";
+import type { StoreEvent } from "../store/watch.js";
+
+// A watch as a chunked stream of newline-separated {"type","object"} frames.
+
+export interface WatchOptions {
+  table: boolean;
+  /** Called once the stream has ended, whatever the reason. */
+  onEnd: () => void;
+}
+
+export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: WatchOptions): void {
+  const q = target.query;
+  const filter = objectFilter(target);
+  const include = q.get("includeObject");
+  const rvParam = q.get("resourceVersion") ?? "";
+  let first = true;
+
+  const render = (o: KubeObject): unknown => {
+    const v = asVersion(clone(o), target);
+    if (!opts.table) return v;
+    const t = toTable(target.t, [v], { resourceVersion: v.metadata.resourceVersion }, include, first);
+    first = false;
+    return t;
+  };
+  const write = (type: string, object: unknown) => {
+    if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
+  };
+
+  res.writeHead(200, {
+    "Content-Type": "application/json",
+    "Transfer-Encoding": "chunked",
+    "Cache-Control": "no-cache, private",
+  });
+  res.flushHeaders();
+
+  const rkey = rkeyOf(target.t);
+  const onEvent = (e: StoreEvent) => {
+    if (e.rkey !== rkey || !filter(e.object)) return;
+    write(e.type, render(e.object));
+  };
+
+  let from: number;
+  if (rvParam === "" || rvParam === "0") {
+    for (const o of ctx.store.list(rkey, target.namespace).filter(filter)) write("ADDED", render(o));
+    from = ctx.store.resourceVersion;
+  } else {
+    from = Number(rvParam);
+    if (!Number.isInteger(from) || from < 0) {
+      write("ERROR", errors.badRequest(`invalid resource version "${rvParam}"`).toStatus());
+      res.end();
+      opts.onEnd();
+      return;
+    }
+  }
+
+  let unsubscribe: () => void = () => {};
+  try {
+    unsubscribe = ctx.store.hub.subscribe(from, onEvent);
+  } catch (err) {
+    write("ERROR", (err instanceof ApiError ? err : errors.internal(String(err))).toStatus());
+    res.end();
+    opts.onEnd();
+    return;
+  }
+
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    unsubscribe();
+    if (!res.writableEnded) res.end();
+    opts.onEnd();
+  };
+  const timeout = Number(q.get("timeoutSeconds") ?? 0);
+  // Without timeoutSeconds the real server picks 30-60 min; the connection closing ends it earlier anyway.
+  const timer = setTimeout(end, (timeout > 0 ? timeout : 1800) * 1000);
+  timer.unref();
+  res.on("close", end);
+}
