@@ -1,5 +1,6 @@
 import { demo } from "./demo.js";
 import { dev } from "./dev.js";
+import { kubeEmulator } from "./kube-emulator.js";
 import { pub } from "./pub.js";
 import type { Command } from "./types.js";
 import { validate } from "./validate.js";
@@ -7,6 +8,7 @@ import { validate } from "./validate.js";
 // The command table: one line per sub-command, each implemented in its own file.
 export const commands: Record<string, Command> = {
   demo,
+  "kube-emulator": kubeEmulator,
   dev,
   pub,
   validate,
