@@ -1,7 +1,21 @@
 // Public surface of @evtrigger/gotemplate: Go text/template (+ sprig and Sveltos functions) in TypeScript.
 
-export type { FuncMap, FuncSig, GoFunc, GoMap, Kind, TemplateErrorCode, Value } from "./internal.js";
+export type {
+  ExecuteOptions,
+  FuncMap,
+  FuncSetName,
+  FuncSig,
+  GoFunc,
+  GoMap,
+  Kind,
+  ParseOptions,
+  RenderOptions,
+  TemplateErrorCode,
+  Value,
+} from "./internal.js";
 export {
+  checkTemplate,
+  DEFAULT_LIMITS,
   FuncError,
   GO_TYPE,
   GoComplex,
@@ -11,8 +25,11 @@ export {
   goInt,
   kindOf,
   newMap,
+  parse,
   registerFuncs,
+  render,
   sprintf,
+  Template,
   TemplateError,
   toGoString,
   truth,
