@@ -2,6 +2,7 @@ import { demo } from "./demo.js";
 import { dev } from "./dev.js";
 import { kubeEmulator } from "./kube-emulator.js";
 import { pub } from "./pub.js";
+import { status } from "./status.js";
 import type { Command } from "./types.js";
 import { validate } from "./validate.js";
 
@@ -11,5 +12,6 @@ export const commands: Record<string, Command> = {
   "kube-emulator": kubeEmulator,
   dev,
   pub,
+  status,
   validate,
 };
