@@ -5,6 +5,8 @@ export type { TemplateErrorCode } from "./errors.js";
 export { TemplateError } from "./errors.js";
 export type { ExecLimits, FuncEntry, FuncTable } from "./exec.js";
 export { ExecState, execute } from "./exec.js";
+export type { RenderResult } from "./jsonl.js";
+export { renderCase, renderJsonlLine } from "./jsonl.js";
 export type { Item } from "./parse/item.js";
 export { ItemType, itemString } from "./parse/item.js";
 export { Lexer } from "./parse/lex.js";

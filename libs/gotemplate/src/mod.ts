@@ -10,6 +10,7 @@ export type {
   Kind,
   ParseOptions,
   RenderOptions,
+  RenderResult,
   TemplateErrorCode,
   Value,
 } from "./internal.js";
@@ -28,6 +29,8 @@ export {
   parse,
   registerFuncs,
   render,
+  renderCase,
+  renderJsonlLine,
   sprintf,
   Template,
   TemplateError,

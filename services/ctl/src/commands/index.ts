@@ -2,6 +2,7 @@ import { demo } from "./demo.js";
 import { dev } from "./dev.js";
 import { kubeEmulator } from "./kube-emulator.js";
 import { pub } from "./pub.js";
+import { render } from "./render.js";
 import { status } from "./status.js";
 import type { Command } from "./types.js";
 import { validate } from "./validate.js";
@@ -12,6 +13,7 @@ export const commands: Record<string, Command> = {
   "kube-emulator": kubeEmulator,
   dev,
   pub,
+  render,
   status,
   validate,
 };
