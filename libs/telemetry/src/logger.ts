@@ -2,7 +2,7 @@
 // redacted (see redact.ts) and bodies are emitted only at debug level, so callers can pass whole objects without
 // thinking about what they contain.
 import { TelemetryError } from "./errors.js";
-import { redact } from "./redact.js";
+import { compactKey, redact } from "./redact.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -24,6 +24,11 @@ export interface LoggerOptions {
   stream?: LogStream;
   /** Environment consulted for EVT_LOG_LEVEL; default process.env. */
   env?: Record<string, string | undefined>;
+  /**
+   * Field names that look secret but are not in this service (e.g. ["reportKey"]); matched ignoring case and
+   * separators. Prefer a name without a secret word; use this when the name is fixed (a wire field).
+   */
+  allowKeys?: readonly string[];
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -55,15 +60,26 @@ export function parseLogLevel(value: string, source = "log level"): LogLevel {
 export function createLogger(opts: LoggerOptions): Logger {
   const envLevel = (opts.env ?? process.env).EVT_LOG_LEVEL;
   const level = opts.level ?? (envLevel ? parseLogLevel(envLevel, "EVT_LOG_LEVEL") : "info");
-  return new JsonLogger(opts.service, level, opts.stream ?? process.stdout, opts.now ?? (() => new Date()), {});
+  const sink: Sink = {
+    stream: opts.stream ?? process.stdout,
+    now: opts.now ?? (() => new Date()),
+    allowKeys: opts.allowKeys?.length ? new Set(opts.allowKeys.map(compactKey)) : undefined,
+  };
+  return new JsonLogger(opts.service, level, sink, {});
+}
+
+// What a logger and all its children share.
+interface Sink {
+  stream: LogStream;
+  now: () => Date;
+  allowKeys: ReadonlySet<string> | undefined;
 }
 
 class JsonLogger implements Logger {
   constructor(
     readonly service: string,
     readonly level: LogLevel,
-    private readonly stream: LogStream,
-    private readonly now: () => Date,
+    private readonly sink: Sink,
     private readonly bound: Record<string, unknown>,
   ) {}
 
@@ -85,15 +101,18 @@ class JsonLogger implements Logger {
   }
 
   child(fields: Record<string, unknown>): Logger {
-    return new JsonLogger(this.service, this.level, this.stream, this.now, { ...this.bound, ...fields });
+    return new JsonLogger(this.service, this.level, this.sink, { ...this.bound, ...fields });
   }
 
   private write(level: LogLevel, msg: string, fields: Record<string, unknown> | undefined): void {
     if (!this.isLevelEnabled(level)) return;
     const all = fields ? { ...this.bound, ...fields } : this.bound;
-    const clean = redact(all, { keepBodies: level === "debug" }) as Record<string, unknown>;
+    const clean = redact(all, { keepBodies: level === "debug", allowKeys: this.sink.allowKeys }) as Record<
+      string,
+      unknown
+    >;
     const entry: Record<string, unknown> = {
-      time: this.now().toISOString(),
+      time: this.sink.now().toISOString(),
       level,
       service: this.service,
       msg: redact(msg),
@@ -101,6 +120,6 @@ class JsonLogger implements Logger {
     for (const [k, v] of Object.entries(clean)) entry[RESERVED.has(k) ? `${k}_` : k] = v;
     // redact() returns plain JSON-safe data (no toJSON, no cycles), so stringify cannot throw here.
     const line = JSON.stringify(entry);
-    this.stream.write(`${line}\n`);
+    this.sink.stream.write(`${line}\n`);
   }
 }

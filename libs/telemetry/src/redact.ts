@@ -32,7 +32,23 @@ const SECRET_WORDS = new Set([
 ]);
 
 // Whole key names that contain a secret word but name public identifiers. Keep short and obvious.
-const SAFE_KEYS = new Set(["eventkey", "partitionkey", "kvkey", "dedupkey", "msgkey", "orderingkey", "keycount"]);
+const SAFE_KEYS = new Set([
+  "eventkey",
+  "partitionkey",
+  "kvkey",
+  "dedupkey",
+  "msgkey",
+  "orderingkey",
+  "orderkey",
+  "reportkey",
+  "inventorykey",
+  "cachekey",
+  "idempotencykey",
+  "routingkey",
+  "sortkey",
+  "objectkey",
+  "keycount",
+]);
 
 // Body-like keys: only emitted when `keepBodies` is set (debug level).
 const BODY_KEYS = new Set(["body", "payload", "data", "data_base64", "rawbody"]);
@@ -58,8 +74,7 @@ const verdicts = new Map<string, boolean>();
 export function isSecretKey(key: string): boolean {
   let v = verdicts.get(key);
   if (v === undefined) {
-    const compact = key.toLowerCase().replace(/[^a-z0-9]/g, "");
-    v = !SAFE_KEYS.has(compact) && keyWords(key).some((w) => SECRET_WORDS.has(w));
+    v = !SAFE_KEYS.has(compactKey(key)) && keyWords(key).some((w) => SECRET_WORDS.has(w));
     if (verdicts.size >= 10_000) verdicts.clear();
     verdicts.set(key, v);
   }
@@ -77,9 +92,16 @@ export function redactString(s: string): string {
   return s.includes("://") ? s.replace(URL_CREDS, `$1$2:${REDACTED}@`) : s;
 }
 
+/** Lower-cased, separator-free form used for allow lists: "report_key" and "reportKey" are the same name. */
+export function compactKey(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
 export interface RedactOptions {
   /** Keep body/payload/data fields (debug level). Default false: they are removed. */
   keepBodies?: boolean;
+  /** Field names (compactKey form) known not to be secret although they look like it, e.g. "reportkey". */
+  allowKeys?: ReadonlySet<string>;
   /** Deeper values are replaced by "[Depth]". Default 8. */
   maxDepth?: number;
 }
@@ -89,10 +111,17 @@ export interface RedactOptions {
  * stack, cause}; Maps become objects, Sets and typed arrays become arrays/summaries; cycles become "[Circular]".
  */
 export function redact(value: unknown, opts: RedactOptions = {}): unknown {
-  return walk(value, opts.keepBodies ?? false, opts.maxDepth ?? 8, 0, new WeakSet());
+  return walk(
+    value,
+    { keepBodies: opts.keepBodies ?? false, maxDepth: opts.maxDepth ?? 8, allow: opts.allowKeys },
+    0,
+    new WeakSet(),
+  );
 }
 
-function walk(v: unknown, keepBodies: boolean, maxDepth: number, depth: number, seen: WeakSet<object>): unknown {
+type Walk = { keepBodies: boolean; maxDepth: number; allow: ReadonlySet<string> | undefined };
+
+function walk(v: unknown, o: Walk, depth: number, seen: WeakSet<object>): unknown {
   switch (typeof v) {
     case "string":
       return redactString(v);
@@ -110,12 +139,12 @@ function walk(v: unknown, keepBodies: boolean, maxDepth: number, depth: number, 
   if (v === null) return null;
   const obj = v as object;
   if (seen.has(obj)) return "[Circular]";
-  if (depth >= maxDepth) return "[Depth]";
+  if (depth >= o.maxDepth) return "[Depth]";
   if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? "Invalid Date" : obj.toISOString();
   if (obj instanceof Uint8Array) return `[${obj.byteLength} bytes]`;
   seen.add(obj);
   try {
-    const next = (x: unknown) => walk(x, keepBodies, maxDepth, depth + 1, seen);
+    const next = (x: unknown) => walk(x, o, depth + 1, seen);
     if (Array.isArray(obj)) return obj.map(next);
     if (obj instanceof Set) return [...obj].map(next);
     if (obj instanceof Error) return errorFields(obj, next);
@@ -123,8 +152,8 @@ function walk(v: unknown, keepBodies: boolean, maxDepth: number, depth: number, 
     const out: Record<string, unknown> = {};
     for (const [k, val] of entries) {
       const key = String(k);
-      if (!keepBodies && isBodyKey(key)) continue;
-      if (isSecretKey(key)) {
+      if (!o.keepBodies && isBodyKey(key)) continue;
+      if (isSecretKey(key) && !o.allow?.has(compactKey(key))) {
         if (val !== undefined && val !== null && val !== "") out[key] = REDACTED;
         continue;
       }

@@ -71,6 +71,19 @@ describe("logger", () => {
     }
   });
 
+  test("logger - allowKeys lets a service keep its non-secret look-alikes, nothing else", () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      service: "matcher",
+      level: "info",
+      allowKeys: ["report_key"],
+      stream: { write: (l: string) => lines.push(l) },
+    });
+    logger.child({ reportKey: "default/c1/source" }).info("x", { key: "k1", apiKey: "sk-1", cacheKey: "c" });
+    const e = JSON.parse(lines[0]);
+    expect(e).toMatchObject({ reportKey: "default/c1/source", key: "[REDACTED]", apiKey: "[REDACTED]", cacheKey: "c" });
+  });
+
   test("logger - PEM blocks and NATS seeds are masked wherever they are", () => {
     const seed = `SUA${"A".repeat(55)}`;
     expect(redactString(`seed is ${seed}`)).toBe("[REDACTED]");
