@@ -11,7 +11,8 @@ type ValueOf<T extends SettingType> = T extends "int"
       ? string[]
       : string;
 
-export interface SettingSpec<T extends SettingType = SettingType> {
+/** One setting of type T; `SettingSpec` (no argument) is the union over all types, so `default` must match `type`. */
+export interface SettingSpecOf<T extends SettingType> {
   /** Environment variable, e.g. "EVT_GATEWAY_HTTP_PORT". */
   env: string;
   /** Command-line flag without dashes, e.g. "http-port" (accepted as --http-port V or --http-port=V). */
@@ -30,11 +31,13 @@ export interface SettingSpec<T extends SettingType = SettingType> {
   max?: number;
 }
 
+export type SettingSpec = { [T in SettingType]: SettingSpecOf<T> }[SettingType];
+
 export type SettingsSchema = Record<string, SettingSpec>;
 
 /** Typed result of parse(): settings with a default or `required: true` are never undefined. */
 export type SettingsValues<S extends SettingsSchema> = {
-  [K in keyof S]: S[K] extends SettingSpec<infer T>
+  [K in keyof S]: S[K] extends { type: infer T extends SettingType }
     ? S[K] extends { default: unknown } | { required: true }
       ? ValueOf<T>
       : ValueOf<T> | undefined
