@@ -1,0 +1,51 @@
+// The matcher's Prometheus series (evtrigger_matcher_*). Trigger labels are bounded (boundedLabels).
+import { boundedLabels, type Metrics } from "@evtrigger/telemetry";
+
+/** Matching is microseconds, not milliseconds: buckets from 5 µs to 10 ms. */
+const MATCH_BUCKETS = [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01];
+
+export type EventOutcome = "matched" | "unmatched" | "no_trigger" | "invalid_envelope";
+
+export function matcherMetrics(m: Metrics) {
+  const boundTrigger = boundedLabels(200);
+  const events = m.counter("evtrigger_matcher_events_total", "Events consumed from EVT_EVENTS, by outcome", [
+    "outcome",
+  ]);
+  const matches = m.counter("evtrigger_matcher_matches_total", "Match records published, by EventTrigger", ["trigger"]);
+  const invalid = m.gauge(
+    "evtrigger_matcher_invalid_eventsources",
+    "EventSources skipped because they are invalid (e.g. a pattern that is not RE2)",
+  );
+  const sources = m.gauge("evtrigger_matcher_eventsources", "Valid EventSources in the current index");
+  const unindexed = m.gauge(
+    "evtrigger_matcher_unindexed_criteria",
+    "Criteria with no literal key, tried for every event",
+  );
+  const rebuilds = m.counter("evtrigger_matcher_index_rebuilds_total", "Index rebuilds after configuration changes");
+  const duration = m.histogram(
+    "evtrigger_matcher_match_duration_seconds",
+    "Time to match one event against all EventSources and select triggers",
+    [],
+    MATCH_BUCKETS,
+  );
+  const triggerProblems = m.counter(
+    "evtrigger_matcher_trigger_problems_total",
+    "EventTriggers that could not be evaluated for a cluster (e.g. eventSourceName template error)",
+  );
+  const reportErrors = m.counter("evtrigger_matcher_report_errors_total", "Failed event report updates");
+  return {
+    event: (o: EventOutcome) => events.inc({ outcome: o }),
+    match: (trigger: string) => matches.inc(boundTrigger({ trigger })),
+    index(s: { sources: number; invalid: number; unindexed: number }) {
+      sources.set(s.sources);
+      invalid.set(s.invalid);
+      unindexed.set(s.unindexed);
+      rebuilds.inc();
+    },
+    duration: (seconds: number) => duration.observe(seconds),
+    triggerProblem: () => triggerProblems.inc(),
+    reportError: () => reportErrors.inc(),
+  };
+}
+
+export type MatcherMetrics = ReturnType<typeof matcherMetrics>;

@@ -1,0 +1,281 @@
+// startMatcher: EVT_EVENTS (durable evt-matcher) → criteria index → trigger selection → EVT_MATCHES, one record
+// per (EventTrigger, event). The input is acked only after every output publish is acked; publishes carry
+// Nats-Msg-Id `<event msg id>|<trigger>`, so a redelivered event produces no duplicate match.
+import {
+  ack,
+  BUCKETS,
+  type Bus,
+  CONSUMERS,
+  type ConsumeLoop,
+  deadLetter,
+  type EventEnvelope,
+  encodeRecord,
+  ensureDurable,
+  ensureTopology,
+  hdrsToRecord,
+  type MatchRecord,
+  matchSubject,
+  partitionOf,
+  publishDurable,
+  startConsumeLoop,
+  truncateBody,
+} from "@evtrigger/bus";
+import type { ConfigStore } from "@evtrigger/config";
+import { extractTrace, injectTrace, type Logger, type Metrics, type Tracer, withSpan } from "@evtrigger/telemetry";
+import type { JsMsg } from "@nats-io/jetstream";
+import { PatternCache } from "./criteria/compile.js";
+import { eventFields } from "./criteria/evaluate.js";
+import { decodeEnvelope, matchKey, orderingKey } from "./envelope.js";
+import { MatcherError } from "./errors.js";
+import { matcherMetrics } from "./metrics.js";
+import { EventReportWriter } from "./report/eventReports.js";
+import type { RenderFn } from "./select/templates.js";
+import { buildState, type MatchState } from "./state.js";
+
+export interface MatcherDeps {
+  bus: Bus;
+  store: ConfigStore;
+  logger: Logger;
+  metrics: Metrics;
+  tracer?: Tracer;
+  /** Events handled at once by this process (default 64). */
+  concurrency?: number;
+  /** Server-side bound of unacked events for the shared durable (default 1000). */
+  maxAckPending?: number;
+  /** Events kept per (cluster, EventSource) report (default 100). */
+  reportLimit?: number;
+  /** Go template renderer for templated eventSourceName (see select/templates.ts loadRenderer). */
+  render?: RenderFn;
+  /** Create streams, buckets and the durable if missing (default true). */
+  ensureTopology?: boolean;
+}
+
+export interface Matcher {
+  /** Stops consuming, waits for in-flight events and pending report writes. */
+  close(): Promise<void>;
+  /** The configuration state the next event is matched against (rebuilt if the config changed). */
+  state(): MatchState;
+  /** Resolves when report writes recorded so far are done. */
+  flushReports(): Promise<void>;
+  /** True once consuming; for /readyz. */
+  readonly running: boolean;
+}
+
+export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
+  const { bus, store, logger } = deps;
+  const metrics = matcherMetrics(deps.metrics);
+  if (deps.ensureTopology ?? true) {
+    await ensureTopology(bus.jsm, bus.kvm);
+    await ensureDurable(bus.jsm, { ...CONSUMERS.matcher, maxAckPending: deps.maxAckPending ?? 1000 });
+  }
+  const kv = await bus.kvm.open(BUCKETS.eventReports);
+  const reports = new EventReportWriter(kv, {
+    limit: deps.reportLimit,
+    onError: (err, key) => {
+      metrics.reportError();
+      logger.warn("event report update failed", { key, error: String(err) });
+    },
+  });
+
+  // Configuration: rebuilt lazily when the snapshot version moved, and eagerly soon after a change.
+  const cache = new PatternCache();
+  const reportedProblems = new Set<string>();
+  const build = () => {
+    const st = buildState(store.snapshot(), cache, deps.render, (p) => {
+      metrics.triggerProblem();
+      const key = `${p.trigger}\u0000${p.cluster}\u0000${p.reason}`;
+      if (reportedProblems.has(key)) return;
+      reportedProblems.add(key);
+      logger.warn("EventTrigger cannot be evaluated", { trigger: p.trigger, cluster: p.cluster, reason: p.reason });
+    });
+    metrics.index({
+      sources: st.index.stats.sources,
+      invalid: st.invalidSources.length,
+      unindexed: st.index.stats.unindexed,
+    });
+    for (const s of st.invalidSources) {
+      const key = `${s.name}\u0000${JSON.stringify(s.problems)}`;
+      if (reportedProblems.has(key)) continue;
+      reportedProblems.add(key);
+      logger.warn("EventSource skipped: invalid", { eventSource: s.name, problems: s.problems });
+    }
+    logger.info("match index built", { version: st.version, ms: Math.round(st.builtMs), ...st.index.stats });
+    return st;
+  };
+  let state = build();
+  const current = (): MatchState => {
+    const snap = store.snapshot();
+    if (snap.version !== state.version) state = build();
+    return state;
+  };
+  let soon: NodeJS.Immediate | undefined;
+  const unsubscribe = store.onChange(() => {
+    if (soon) return;
+    soon = setImmediate(() => {
+      soon = undefined;
+      current();
+    });
+    soon.unref();
+  });
+
+  // Decoded once per message: keyOf (ordering) runs before the handler.
+  const decoded = new WeakMap<JsMsg, EventEnvelope | MatcherError>();
+  const decode = (m: JsMsg): EventEnvelope | MatcherError => {
+    let d = decoded.get(m);
+    if (!d) {
+      try {
+        d = decodeEnvelope(m.data);
+      } catch (err) {
+        d = err instanceof MatcherError ? err : new MatcherError("EVT_MATCHER_BAD_ENVELOPE", String(err));
+      }
+      decoded.set(m, d);
+    }
+    return d;
+  };
+
+  const handle = async (m: JsMsg) => {
+    const env = decode(m);
+    if (env instanceof MatcherError) {
+      await deadLetter(
+        bus.js,
+        {
+          stage: "matcher",
+          code: env.code,
+          reason: `${env.message} (EVT_EVENTS sequence ${m.info.streamSequence}, subject ${m.subject})`,
+          natsSubject: m.subject,
+          headers: hdrsToRecord(m.headers),
+          ...truncateBody(m.data),
+          origin: { stream: m.info.stream, seq: m.info.streamSequence, subject: m.subject },
+        },
+        `${m.info.stream}:${m.info.streamSequence}`,
+      );
+      metrics.event("invalid_envelope");
+      logger.warn("undecodable event dead-lettered", { seq: m.info.streamSequence, reason: env.message });
+      return ack();
+    }
+    const getHeader = (k: string) => m.headers?.get(k) || undefined;
+    if (!deps.tracer) return matchAndPublish(m, env, (set) => copyTrace(getHeader, set));
+    return withSpan(
+      deps.tracer,
+      "match",
+      extractTrace(getHeader),
+      { "evt.cluster": `${env.cluster.namespace}/${env.cluster.name}`, "evt.ce.type": env.event.type },
+      (_span, ctx) => matchAndPublish(m, env, (set) => injectTrace(ctx, set)),
+    );
+  };
+
+  const matchAndPublish = async (
+    m: JsMsg,
+    env: EventEnvelope,
+    trace: (set: (k: string, v: string) => void) => void,
+  ) => {
+    const st = current();
+    const started = performance.now();
+    const clusterKey = `${env.cluster.namespace}/${env.cluster.name}`;
+    const matched = st.index.match(eventFields(env));
+    const fired = matched.map((sm) => ({ ...sm, triggers: st.selector.triggersFor(clusterKey, sm.name) }));
+    metrics.duration((performance.now() - started) / 1000);
+    if (matched.length === 0) {
+      metrics.event("unmatched");
+      return ack();
+    }
+    const seq = m.info.streamSequence;
+    const eventMsgId = m.headers?.get("Nats-Msg-Id") || `${m.info.stream}:${seq}`;
+    const headers: Record<string, string> = {};
+    trace((k, v) => {
+      headers[k] = v;
+    });
+    const matchedAt = new Date().toISOString();
+    const publishes: Promise<unknown>[] = [];
+    const seen = new Set<string>();
+    for (const f of fired) {
+      for (const t of f.triggers) {
+        const trigger = t.metadata.name;
+        if (seen.has(trigger)) continue;
+        seen.add(trigger);
+        const rec: MatchRecord = {
+          v: 1,
+          eventSeq: seq,
+          eventMsgId,
+          cluster: env.cluster,
+          eventSource: f.name,
+          eventTrigger: trigger,
+          triggerGeneration: t.metadata.generation ?? 0,
+          natsSubject: env.natsSubject,
+          subscription: env.subscription,
+          matchedAt,
+          event: env.event,
+        };
+        publishes.push(
+          publishDurable(bus.js, matchSubject(partitionOf(matchKey(trigger, env))), encodeRecord(rec), {
+            msgId: `${eventMsgId}|${trigger}`,
+            headers,
+          }),
+        );
+      }
+    }
+    await Promise.all(publishes);
+    for (const t of seen) metrics.match(t);
+    metrics.event(seen.size ? "matched" : "no_trigger");
+    for (const f of fired) {
+      reports.record(env.cluster, f.name, {
+        seq,
+        eventMsgId,
+        matchedAt,
+        criterion: f.criterion,
+        triggers: f.triggers.map((t) => t.metadata.name),
+        natsSubject: env.natsSubject,
+        event: env.event,
+      });
+    }
+    if (logger.isLevelEnabled("debug")) {
+      logger.debug("event matched", { seq, cluster: clusterKey, id: env.event.id, triggers: [...seen] });
+    }
+    return ack();
+  };
+
+  const loop: ConsumeLoop = await startConsumeLoop({
+    js: bus.js,
+    stream: CONSUMERS.matcher.stream,
+    durable: CONSUMERS.matcher.durable,
+    concurrency: deps.concurrency ?? 64,
+    keyOf: (m) => {
+      const env = decode(m);
+      return env instanceof MatcherError ? `poison:${m.info.streamSequence}` : orderingKey(env);
+    },
+    handler: handle,
+    onError: (err, m) => {
+      logger.warn("event handling failed; will be redelivered", {
+        seq: m.info.streamSequence,
+        deliveries: m.info.deliveryCount,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    },
+  });
+  let running = true;
+  logger.info("matcher consuming", { stream: CONSUMERS.matcher.stream, durable: CONSUMERS.matcher.durable });
+
+  return {
+    async close() {
+      if (!running) return;
+      running = false;
+      unsubscribe();
+      if (soon) clearImmediate(soon);
+      await loop.stop();
+      await reports.flush();
+    },
+    state: current,
+    flushReports: () => reports.flush(),
+    get running() {
+      return running;
+    },
+  };
+}
+
+/** Without a tracer the matcher is transparent: the incoming trace context goes on unchanged. */
+function copyTrace(get: (k: string) => string | undefined, set: (k: string, v: string) => void): void {
+  for (const k of ["traceparent", "tracestate"]) {
+    const v = get(k);
+    if (v) set(k, v);
+  }
+}
