@@ -1,0 +1,57 @@
+// Deleting what a trigger deployed: by inventory record, and by label sweep for anything a crash kept
+// out of the inventory. Deleting what does not exist is a no-op.
+import type { DeployedObject } from "../inventory/entry.js";
+import { type ClusterClient, classify } from "./client.js";
+import { collectionPath, objectPath } from "./ssa.js";
+
+/** Deletes one object; true if it existed, false if it was already gone. */
+export async function deleteObject(client: ClusterClient, cluster: string, ref: DeployedObject): Promise<boolean> {
+  let info: Awaited<ReturnType<ClusterClient["resourceFor"]>>;
+  try {
+    info = await client.resourceFor(ref.apiVersion, ref.kind);
+  } catch (err) {
+    // The kind is gone from the cluster (CRD removed): nothing of it can be left to delete.
+    if ((err as { code?: string }).code === "EVT_APPLIER_K8S_UNKNOWN_KIND") return false;
+    throw err;
+  }
+  const path = objectPath(info, ref.name, ref.namespace);
+  const res = await client.request("DELETE", path, {
+    body: JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" }),
+  });
+  if (res.status === 404) return false;
+  if (res.status >= 300) throw classify(cluster, `delete ${ref.kind} ${path}`, res);
+  return true;
+}
+
+/** Lists objects of one kind carrying `selector`, across namespaces. */
+export async function listByLabels(
+  client: ClusterClient,
+  cluster: string,
+  apiVersion: string,
+  kind: string,
+  selector: string,
+): Promise<DeployedObject[]> {
+  let info: Awaited<ReturnType<ClusterClient["resourceFor"]>>;
+  try {
+    info = await client.resourceFor(apiVersion, kind);
+  } catch (err) {
+    if ((err as { code?: string }).code === "EVT_APPLIER_K8S_UNKNOWN_KIND") return [];
+    throw err;
+  }
+  const path = collectionPath(info);
+  const res = await client.request("GET", path, { query: { labelSelector: selector } });
+  if (res.status === 404) return [];
+  if (res.status >= 300) throw classify(cluster, `list ${kind} ${path}`, res);
+  const items =
+    (
+      res.body as {
+        items?: { metadata: { name: string; namespace?: string; resourceVersion?: string; uid?: string } }[];
+      }
+    ).items ?? [];
+  return items.map((it) => {
+    const ref: DeployedObject = { apiVersion, kind, name: it.metadata.name };
+    if (it.metadata.namespace) ref.namespace = it.metadata.namespace;
+    if (it.metadata.uid) ref.uid = it.metadata.uid;
+    return ref;
+  });
+}

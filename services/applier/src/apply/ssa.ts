@@ -1,0 +1,52 @@
+// Server-side apply of one object: PATCH with application/apply-patch+yaml, one field manager, force=true
+// (the trigger owns what it renders, like Sveltos' addon-controller).
+import type { KubeObjectLike } from "../deps.js";
+import type { DeployedObject } from "../inventory/entry.js";
+import { type ClusterClient, classify, type ResourceInfo } from "./client.js";
+
+export function objectPath(info: ResourceInfo, name: string, namespace: string | undefined): string {
+  const ns = info.namespaced ? `/namespaces/${encodeURIComponent(namespace || "default")}` : "";
+  return `${info.base}${ns}/${info.plural}/${encodeURIComponent(name)}`;
+}
+
+export function collectionPath(info: ResourceInfo, namespace?: string): string {
+  const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+  return `${info.base}${ns}/${info.plural}`;
+}
+
+/** Fills the namespace of a namespaced object (default "default") and drops it from cluster-scoped ones. */
+export async function normalizeNamespace(client: ClusterClient, obj: KubeObjectLike): Promise<KubeObjectLike> {
+  const info = await client.resourceFor(obj.apiVersion, obj.kind);
+  const { namespace: _ns, ...rest } = obj.metadata;
+  return {
+    ...obj,
+    metadata: info.namespaced ? { ...rest, namespace: obj.metadata.namespace || "default" } : rest,
+  };
+}
+
+export function refOf(obj: KubeObjectLike): DeployedObject {
+  const ref: DeployedObject = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name };
+  if (obj.metadata.namespace) ref.namespace = obj.metadata.namespace;
+  return ref;
+}
+
+export async function serverSideApply(
+  client: ClusterClient,
+  cluster: string,
+  obj: KubeObjectLike,
+  fieldManager: string,
+): Promise<DeployedObject> {
+  const info = await client.resourceFor(obj.apiVersion, obj.kind);
+  const path = objectPath(info, obj.metadata.name, obj.metadata.namespace);
+  const res = await client.request("PATCH", path, {
+    body: JSON.stringify(obj),
+    contentType: "application/apply-patch+yaml",
+    query: { fieldManager, force: "true" },
+  });
+  if (res.status >= 300) throw classify(cluster, `apply ${obj.kind} ${path}`, res);
+  const meta = (res.body as { metadata?: { resourceVersion?: string; uid?: string } } | undefined)?.metadata;
+  const ref = refOf(obj);
+  if (meta?.resourceVersion) ref.resourceVersion = meta.resourceVersion;
+  if (meta?.uid) ref.uid = meta.uid;
+  return ref;
+}

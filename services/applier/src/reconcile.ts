@@ -1,0 +1,218 @@
+// The reconcile loop for one inventory key: fence on the event sequence, converge the cluster, record the
+// result with compare-and-set. Level-based and idempotent: running it twice for the same match is harmless.
+import type { MatchRecord } from "@evtrigger/bus";
+import type { ClientPool } from "./apply/pool.js";
+import { type Converged, converge, type Desired } from "./converge.js";
+import { destinationsOf, type SelectorMatch } from "./decide/destinations.js";
+import type { ConfigSnapshotLike, EventTriggerLike, LoggerLike, TemplateRender, TriggerConfigSource } from "./deps.js";
+import { ApplierError, isTerminal } from "./errors.js";
+import type { DeployedObject, InventoryEntry } from "./inventory/entry.js";
+import { eventKeyOf, type InventoryMode, inventoryKey } from "./inventory/keys.js";
+import { InventoryConflict, type InventoryStore, type Versioned } from "./inventory/store.js";
+import { renderAction } from "./render/action.js";
+import { templateData } from "./render/data.js";
+
+export interface ReconcilerDeps {
+  config: TriggerConfigSource;
+  render: TemplateRender;
+  matches: SelectorMatch;
+  clients: ClientPool;
+  inventory: InventoryStore;
+  fieldManager: string;
+  logger: LoggerLike;
+  now?: () => Date;
+  onApplied?: (cluster: string, ref: DeployedObject, entry: Desired) => void;
+  onRendered?: (trigger: string, ms: number) => void;
+}
+
+export type KeyOutcome = "applied" | "deleted" | "stale" | "dryrun";
+
+export interface KeyResult {
+  key: string;
+  cluster: string;
+  action: "Create" | "Delete";
+  outcome: KeyOutcome;
+  converged?: Converged;
+}
+
+const MAX_CAS_ATTEMPTS = 10;
+
+export function syncModeOf(t: EventTriggerLike): string {
+  return t.spec.syncMode || "Continuous";
+}
+
+export function stopBehaviorOf(t: EventTriggerLike): string {
+  return t.spec.stopMatchingBehavior || "WithdrawPolicies";
+}
+
+export class Reconciler {
+  constructor(private readonly d: ReconcilerDeps) {}
+
+  /** Every destination of one match; throws the first transient error, else the first terminal one. */
+  async reconcileMatch(match: MatchRecord): Promise<KeyResult[]> {
+    const snapshot = this.d.config.snapshot();
+    const trigger = snapshot.eventTriggers.get(match.eventTrigger);
+    if (!trigger) {
+      // Deleted since the match was made; WithdrawPolicies handles what it had deployed.
+      this.d.logger.info("match for a deleted EventTrigger skipped", { trigger: match.eventTrigger });
+      return [];
+    }
+    const data = templateData(match.event, match.cluster, snapshot);
+    const action = renderAction(trigger.metadata.name, trigger.spec.cloudEventAction, data, this.d.render);
+    const clusters = destinationsOf({
+      trigger,
+      sourceCluster: match.cluster,
+      snapshot,
+      data,
+      render: this.d.render,
+      matches: this.d.matches,
+    });
+    const syncMode = syncModeOf(trigger);
+    const mode: InventoryMode = syncMode === "DryRun" ? "dryrun" : "applied";
+    const eventKey = eventKeyOf(match.cluster, match.event.source, match.event.subject);
+    const settled = await Promise.allSettled(
+      clusters.map(async (cluster): Promise<KeyResult> => {
+        const desired: Desired = {
+          v: 1,
+          trigger: trigger.metadata.name,
+          triggerGeneration: trigger.metadata.generation ?? match.triggerGeneration,
+          cluster,
+          sourceCluster: match.cluster,
+          eventSource: match.eventSource,
+          eventKey,
+          ceSource: match.event.source,
+          ceSubject: match.event.subject,
+          ceType: match.event.type,
+          ceId: match.event.id,
+          eventSeq: match.eventSeq,
+          eventMsgId: match.eventMsgId,
+          action,
+          syncMode,
+          stopMatchingBehavior: stopBehaviorOf(trigger),
+          event: match.event,
+          matchedAt: match.matchedAt,
+          ...(mode === "dryrun" ? { dryRun: true } : {}),
+        };
+        const key = inventoryKey({ trigger: desired.trigger, cluster, eventKey }, mode);
+        return this.reconcileKey(key, desired, snapshot);
+      }),
+    );
+    const errors = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []));
+    const transient = errors.find((e) => !isTerminal(e));
+    if (transient !== undefined) throw transient;
+    if (errors.length) throw errors[0];
+    return settled.map((s) => (s as PromiseFulfilledResult<KeyResult>).value);
+  }
+
+  /**
+   * Fenced compare-and-set loop. A stored eventSeq >= ours means this match is stale or a redelivery: no side
+   * effects. If another replica recorded a newer event while we were touching the cluster, our writes may have
+   * landed after theirs, so the newer state is asserted again before giving up.
+   */
+  async reconcileKey(key: string, desired: Desired, snapshot: ConfigSnapshotLike): Promise<KeyResult> {
+    let touched: Converged | undefined;
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const cur = await this.d.inventory.get(key);
+      if (cur && cur.entry.eventSeq >= desired.eventSeq) {
+        if (touched && cur.entry.eventSeq > desired.eventSeq) await this.reassert(cur, touched, snapshot);
+        return { key, cluster: desired.cluster, action: desired.action, outcome: "stale" };
+      }
+      const converged = await this.converge(desired, cur?.entry, snapshot);
+      touched = converged;
+      const entry = this.entryOf(desired, converged);
+      try {
+        await this.d.inventory.put(key, entry, cur?.revision ?? 0);
+        const outcome: KeyOutcome = desired.dryRun ? "dryrun" : desired.action === "Create" ? "applied" : "deleted";
+        return { key, cluster: desired.cluster, action: desired.action, outcome, converged };
+      } catch (err) {
+        if (!(err instanceof InventoryConflict)) throw err;
+      }
+    }
+    throw new ApplierError("EVT_APPLIER_INVENTORY", `inventory key ${key}: too many concurrent updates`, {
+      terminal: false,
+    });
+  }
+
+  /**
+   * Continuous / drift repair: re-render the stored event with the current trigger and ConfigMaps, apply,
+   * prune, and record with the same eventSeq. Skips OneTime triggers and Delete tombstones.
+   */
+  async resync(key: string): Promise<"resynced" | "skipped"> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const cur = await this.d.inventory.get(key);
+      if (cur?.entry.action !== "Create") return "skipped";
+      const snapshot = this.d.config.snapshot();
+      const trigger = snapshot.eventTriggers.get(cur.entry.trigger);
+      if (!trigger || syncModeOf(trigger) === "OneTime") return "skipped";
+      const desired: Desired = {
+        ...withoutResults(cur.entry),
+        triggerGeneration: trigger.metadata.generation ?? cur.entry.triggerGeneration,
+        syncMode: syncModeOf(trigger),
+        stopMatchingBehavior: stopBehaviorOf(trigger),
+      };
+      const converged = await this.converge(desired, cur.entry, snapshot);
+      try {
+        await this.d.inventory.put(key, this.entryOf(desired, converged), cur.revision);
+        return "resynced";
+      } catch (err) {
+        if (!(err instanceof InventoryConflict)) throw err;
+      }
+    }
+    throw new ApplierError("EVT_APPLIER_INVENTORY", `inventory key ${key}: too many concurrent updates`, {
+      terminal: false,
+    });
+  }
+
+  /** Removes an entry; with `withdraw` also what it deployed (stopMatchingBehavior WithdrawPolicies). */
+  async forget(key: string, withdraw: boolean): Promise<void> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const cur = await this.d.inventory.get(key);
+      if (!cur) return;
+      if (withdraw && !cur.entry.dryRun && cur.entry.action === "Create") {
+        await this.converge({ ...withoutResults(cur.entry), action: "Delete" }, cur.entry, this.d.config.snapshot());
+      }
+      try {
+        await this.d.inventory.remove(key, cur.revision);
+        return;
+      } catch (err) {
+        if (!(err instanceof InventoryConflict)) throw err;
+      }
+    }
+  }
+
+  private async reassert(winner: Versioned, ours: Converged, snapshot: ConfigSnapshotLike): Promise<void> {
+    const w = winner.entry;
+    if (w.dryRun) return;
+    this.d.logger.info("newer event recorded concurrently; asserting its state again", {
+      trigger: w.trigger,
+      cluster: w.cluster,
+      eventSeq: w.eventSeq,
+    });
+    // For a Delete winner, what we just applied must go: pass it as the recorded state to remove.
+    const prev: InventoryEntry = { ...w, action: "Create", objects: ours.objects };
+    await this.converge(withoutResults(w), w.action === "Delete" ? prev : undefined, snapshot);
+  }
+
+  private async converge(d: Desired, prev: InventoryEntry | undefined, snapshot: ConfigSnapshotLike) {
+    const client = await this.d.clients.get(d.cluster);
+    return converge(d, prev, {
+      snapshot,
+      render: this.d.render,
+      client,
+      fieldManager: this.d.fieldManager,
+      onApplied: (cluster, ref) => this.d.onApplied?.(cluster, ref, d),
+      onRendered: (ms) => this.d.onRendered?.(d.trigger, ms),
+    });
+  }
+
+  private entryOf(d: Desired, c: Converged): InventoryEntry {
+    const e: InventoryEntry = { ...d, objects: c.objects, appliedAt: (this.d.now?.() ?? new Date()).toISOString() };
+    if (c.wouldDelete?.length) e.wouldDelete = c.wouldDelete;
+    return e;
+  }
+}
+
+function withoutResults(e: InventoryEntry): Desired {
+  const { objects: _o, appliedAt: _a, wouldDelete: _w, ...rest } = e;
+  return rest;
+}

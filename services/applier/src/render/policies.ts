@@ -1,0 +1,160 @@
+// policyRefs → the Kubernetes objects to deploy. ConfigMaps and Secrets come from the management-cluster
+// snapshot; those annotated projectsveltos.io/instantiate are rendered (each data value on its own),
+// others are used verbatim; every value is multi-document YAML.
+import { parseAllDocuments } from "yaml";
+import type { ConfigSnapshotLike, EventTriggerLike, KubeObjectLike, PolicyRefLike, TemplateRender } from "../deps.js";
+import { ApplierError } from "../errors.js";
+
+export const ANN_INSTANTIATE = "projectsveltos.io/instantiate";
+/** Sveltos' spelling (sic): switches the template func map to sprig's TxtFuncMap. */
+export const ANN_TEX_TEMPLATE = "projectsveltos.io/tex-template";
+export const CLUSTER_PROFILE_SECRET_TYPE = "addons.projectsveltos.io/cluster-profile";
+
+export interface RenderedObject {
+  object: KubeObjectLike;
+  /** Where it came from, for error messages: "ConfigMap default/namespace, key namespace.yaml, document 1". */
+  origin: string;
+}
+
+export interface PolicyRenderInput {
+  trigger: EventTriggerLike;
+  snapshot: ConfigSnapshotLike;
+  /** Namespace used when a policyRef's namespace renders empty: the destination cluster's. */
+  clusterNamespace: string;
+  data: Record<string, unknown>;
+  render: TemplateRender;
+}
+
+export function renderPolicies(i: PolicyRenderInput): RenderedObject[] {
+  const trigger = i.trigger.metadata.name;
+  const funcs = i.trigger.metadata.annotations?.[ANN_TEX_TEMPLATE] !== undefined ? "text" : "default";
+  const out: RenderedObject[] = [];
+  (i.trigger.spec.policyRefs ?? []).forEach((ref, idx) => {
+    const field = `spec.policyRefs[${idx}]`;
+    const source = resolveRef(i, ref, field);
+    if (!source) return;
+    const { obj, values } = source;
+    const where = `${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name}`;
+    const instantiate = obj.metadata.annotations?.[ANN_INSTANTIATE] !== undefined;
+    for (const key of Object.keys(values).sort()) {
+      let text = values[key]!;
+      if (instantiate) {
+        try {
+          text = i.render(text, i.data, { name: `${where}:${key}`, funcs });
+        } catch (err) {
+          throw new ApplierError(
+            "EVT_APPLIER_TEMPLATE",
+            `EventTrigger ${trigger}: ${where}, key ${key}: ${err instanceof Error ? err.message : String(err)}`,
+            { terminal: true, cause: err, object: { kind: "EventTrigger", name: trigger }, field },
+          );
+        }
+      }
+      out.push(...parseObjects(text, `${where}, key ${key}`, trigger, field));
+    }
+  });
+  return out;
+}
+
+function resolveRef(
+  i: PolicyRenderInput,
+  ref: PolicyRefLike,
+  field: string,
+): { obj: KubeObjectLike; values: Record<string, string> } | undefined {
+  const trigger = i.trigger.metadata.name;
+  const object = { kind: "EventTrigger", name: trigger };
+  if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") {
+    throw new ApplierError(
+      "EVT_APPLIER_POLICY_KIND",
+      `EventTrigger ${trigger}: ${field}.kind ${ref.kind} is not supported (evtrigger deploys ConfigMap and Secret policyRefs)`,
+      { terminal: true, object, field: `${field}.kind` },
+    );
+  }
+  const tpl = (f: "name" | "namespace", text: string) => {
+    if (!text.includes("{{")) return text;
+    try {
+      return i.render(text, i.data, { name: `${trigger}.${field}.${f}`, funcs: "default" }).trim();
+    } catch (err) {
+      throw new ApplierError(
+        "EVT_APPLIER_TEMPLATE",
+        `EventTrigger ${trigger}: ${field}.${f}: ${err instanceof Error ? err.message : String(err)}`,
+        { terminal: true, cause: err, object, field: `${field}.${f}` },
+      );
+    }
+  };
+  const name = tpl("name", ref.name);
+  const namespace = tpl("namespace", ref.namespace ?? "") || i.clusterNamespace;
+  const key = `${namespace}/${name}`;
+  const obj = (ref.kind === "ConfigMap" ? i.snapshot.configMaps : i.snapshot.secrets).get(key);
+  if (!obj) {
+    if (ref.optional) return undefined;
+    throw new ApplierError(
+      "EVT_APPLIER_POLICY_NOT_FOUND",
+      `EventTrigger ${trigger}: ${field} references ${ref.kind} ${key}, which does not exist (set optional: true to allow that)`,
+      { terminal: true, object, field },
+    );
+  }
+  if (ref.kind === "ConfigMap") {
+    const values: Record<string, string> = { ...((obj.data as Record<string, string> | undefined) ?? {}) };
+    return { obj, values };
+  }
+  if (obj.type !== CLUSTER_PROFILE_SECRET_TYPE) {
+    throw new ApplierError(
+      "EVT_APPLIER_POLICY_KIND",
+      `EventTrigger ${trigger}: ${field} references Secret ${key} of type ${String(obj.type ?? "Opaque")}; ` +
+        `Secrets holding resources must have type ${CLUSTER_PROFILE_SECRET_TYPE}`,
+      { terminal: true, object, field },
+    );
+  }
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries((obj.data as Record<string, string> | undefined) ?? {})) {
+    values[k] = Buffer.from(v, "base64").toString("utf8");
+  }
+  for (const [k, v] of Object.entries((obj.stringData as Record<string, string> | undefined) ?? {})) values[k] = v;
+  return { obj, values };
+}
+
+/** Parses multi-document YAML into objects; a syntax error names the source, key and line. */
+export function parseObjects(text: string, where: string, trigger: string, field: string): RenderedObject[] {
+  const object = { kind: "EventTrigger", name: trigger };
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
+  // A YAML stream with no documents parses to an empty array; the type admits a special EmptyStream.
+  const list = Array.isArray(docs) ? docs : [];
+  const out: RenderedObject[] = [];
+  list.forEach((doc, n) => {
+    const origin = `${where}, document ${n + 1}`;
+    const err = doc.errors[0];
+    if (err) {
+      const line = err.linePos?.[0]?.line;
+      throw new ApplierError(
+        "EVT_APPLIER_YAML",
+        `EventTrigger ${trigger}: ${where}: invalid YAML${line ? ` at line ${line}` : ""}: ${err.message.split("\n")[0]}`,
+        { terminal: true, cause: err, object, field },
+      );
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return;
+    const o = value as Partial<KubeObjectLike>;
+    const missing = !isRecord(value)
+      ? "is not a mapping"
+      : typeof o.apiVersion !== "string" || !o.apiVersion
+        ? "has no apiVersion"
+        : typeof o.kind !== "string" || !o.kind
+          ? "has no kind"
+          : !isRecord(o.metadata) || typeof o.metadata.name !== "string" || !o.metadata.name
+            ? "has no metadata.name"
+            : undefined;
+    if (missing) {
+      throw new ApplierError("EVT_APPLIER_OBJECT", `EventTrigger ${trigger}: ${origin} ${missing}`, {
+        terminal: true,
+        object,
+        field,
+      });
+    }
+    out.push({ object: value as KubeObjectLike, origin });
+  });
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

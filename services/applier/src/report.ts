@@ -1,0 +1,84 @@
+// Reporting terminal failures where users look: the dead-letter stream, a condition and a Kubernetes Event on
+// the EventTrigger. Success after a failure clears the condition (only then: one status write per recovery,
+// not per event).
+import { type Bus, deadLetter, type MatchRecord, STREAMS, truncateBody } from "@evtrigger/bus";
+import type { LoggerLike, TriggerStatusSink } from "./deps.js";
+import { ApplierError } from "./errors.js";
+
+export const CONDITION_TYPE = "EventsApplied";
+
+export interface Reporter {
+  failed(match: MatchRecord, err: unknown, origin?: { seq: number; subject: string }, body?: Uint8Array): Promise<void>;
+  succeeded(trigger: string): void;
+}
+
+export function reporter(bus: Bus, status: TriggerStatusSink | undefined, logger: LoggerLike): Reporter {
+  const failing = new Set<string>();
+  return {
+    async failed(match, err, origin, body) {
+      const e = err instanceof ApplierError ? err : undefined;
+      const code = e?.code ?? "EVT_APPLIER_UNEXPECTED";
+      const reason = err instanceof Error ? err.message : String(err);
+      await deadLetter(
+        bus.js,
+        {
+          stage: "applier",
+          code,
+          reason,
+          cluster: match.cluster,
+          natsSubject: match.natsSubject,
+          object: e?.object ?? { kind: "EventTrigger", name: match.eventTrigger },
+          ...(e?.field ? { field: e.field } : {}),
+          ...(origin ? { origin: { stream: STREAMS.matches.name, ...origin } } : {}),
+          ...(body ? truncateBody(body) : {}),
+        },
+        `${match.eventTrigger}:${match.eventMsgId}`,
+      );
+      logger.warn("match failed permanently; dead-lettered", {
+        trigger: match.eventTrigger,
+        cluster: `${match.cluster.namespace}/${match.cluster.name}`,
+        eventId: match.event.id,
+        code,
+        reason,
+      });
+      failing.add(match.eventTrigger);
+      if (!status) return;
+      const name = match.eventTrigger;
+      // Status is best effort: the dead letter is the durable record.
+      await Promise.allSettled([
+        status.setCondition("EventTrigger", name, {
+          type: CONDITION_TYPE,
+          status: "False",
+          reason: reasonOf(code),
+          message: reason,
+        }),
+        status.recordEvent({ kind: "EventTrigger", name, type: "Warning", reason: reasonOf(code), message: reason }),
+      ]).then((r) => {
+        for (const x of r)
+          if (x.status === "rejected")
+            logger.warn("cannot report on EventTrigger", { trigger: name, error: String(x.reason) });
+      });
+    },
+    succeeded(trigger) {
+      if (!failing.delete(trigger) || !status) return;
+      status
+        .setCondition("EventTrigger", trigger, {
+          type: CONDITION_TYPE,
+          status: "True",
+          reason: "Applied",
+          message: "the latest events were applied",
+        })
+        .catch((err: unknown) => logger.warn("cannot report on EventTrigger", { trigger, error: String(err) }));
+    },
+  };
+}
+
+/** EVT_APPLIER_ACTION → ActionInvalid-style CamelCase reason for conditions and Events. */
+export function reasonOf(code: string): string {
+  return code
+    .replace(/^EVT_APPLIER_/, "")
+    .toLowerCase()
+    .split("_")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
+}
