@@ -8,6 +8,8 @@ export interface DurablePublishOptions {
   headers?: Record<string, string>;
   /** Keep retrying transient failures (no responders, timeouts) for this long, ms. Default 10 s. */
   retryForMs?: number;
+  /** Per-attempt wait for the stream's acknowledgement, ms. Default 5 s. */
+  timeoutMs?: number;
 }
 
 export function toMsgHdrs(h: Record<string, string> | undefined): MsgHdrs | undefined {
@@ -38,7 +40,11 @@ export async function publishDurable(
   let delay = 50;
   for (;;) {
     try {
-      return await js.publish(subject, data, { msgID: o.msgId, headers: toMsgHdrs(o.headers), timeout: 5000 });
+      return await js.publish(subject, data, {
+        msgID: o.msgId,
+        headers: toMsgHdrs(o.headers),
+        timeout: o.timeoutMs ?? 5000,
+      });
     } catch (err) {
       if (Date.now() + delay > deadline) {
         throw new BusError("EVT_BUS_PUBLISH", `publish to ${subject} (msg id ${o.msgId}) was not acknowledged`, {

@@ -127,6 +127,7 @@ async function publishEvent(
       msgId,
       headers: { traceparent: span.traceparent },
       retryForMs: d.publishRetryMs,
+      timeoutMs: Math.min(5000, d.publishRetryMs),
     });
     span.done?.();
   } catch (err) {
