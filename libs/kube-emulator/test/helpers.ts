@@ -79,3 +79,43 @@ export function kubectlFor(emu: KubeEmulator): Kubectl {
   };
   return run;
 }
+
+export interface WatchStream {
+  events: () => { type: string; object: Record<string, unknown> & { metadata?: Record<string, unknown> } }[];
+  ended: () => boolean;
+  close: () => void;
+}
+
+/** A raw watch: parsed events as they arrive, and whether the server ended the stream. */
+export function watchStream(emu: KubeEmulator, path: string): WatchStream {
+  let buf = "";
+  let ended = false;
+  const req = request(
+    `${emu.url}${path}`,
+    { headers: { Authorization: `Bearer ${emu.token}` }, ca: emu.caPem },
+    (res) => {
+      res.on("data", (c: Buffer) => {
+        buf += c.toString();
+      });
+      res.on("end", () => {
+        ended = true;
+      });
+      res.on("error", () => {
+        ended = true;
+      });
+    },
+  );
+  req.on("error", () => {
+    ended = true;
+  });
+  req.end();
+  return {
+    events: () =>
+      buf
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l)),
+    ended: () => ended,
+    close: () => req.destroy(),
+  };
+}

@@ -24,6 +24,7 @@ export function afterRemove(ctx: Ctx, t: ResourceType, o: KubeObject): void {
     if (crType) {
       for (const cr of ctx.store.list(rkeyOf(crType))) removeNow(ctx, crType, cr);
       ctx.registry.remove(crType.group, crType.plural);
+      ctx.store.hub.resourceGone(rkeyOf(crType));
     }
   }
   const ns = o.metadata.namespace;

@@ -70,11 +70,15 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
   }
 
   let ended = false;
+  const offGone = ctx.store.hub.onResourceGone((gone) => {
+    if (gone === rkey) end();
+  });
   const end = () => {
     if (ended) return;
     ended = true;
     clearTimeout(timer);
     unsubscribe();
+    offGone();
     if (!res.writableEnded) res.end();
     opts.onEnd();
   };

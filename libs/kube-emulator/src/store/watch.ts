@@ -20,6 +20,7 @@ type Listener = (e: StoreEvent) => void;
 export class WatchHub {
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<Listener>();
+  private readonly goneListeners = new Set<(rkey: string) => void>();
   /** Highest resourceVersion no longer in the history (0 = nothing compacted yet). */
   private compactedRv = 0;
 
@@ -42,6 +43,16 @@ export class WatchHub {
     for (const e of this.history) if (e.rv > fromRv) listener(e);
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** A resource stopped being served (its CRD was deleted): its watches end, as the real server's do. */
+  resourceGone(rkey: string): void {
+    for (const l of this.goneListeners) l(rkey);
+  }
+
+  onResourceGone(l: (rkey: string) => void): () => void {
+    this.goneListeners.add(l);
+    return () => this.goneListeners.delete(l);
   }
 
   /** Drops all history (tests use it to provoke 410 Gone). */
