@@ -6,6 +6,12 @@ export type { DirConfigStoreOptions } from "./dirStore.js";
 export { DirConfigStore, KUBECONFIG_FILE_ANNOTATION } from "./dirStore.js";
 export type { ConfigErrorCode } from "./errors.js";
 export { ConfigError } from "./errors.js";
+export type { Query, WatchEvent } from "./kubeHttp.js";
+export { KubeApiError, KubeHttp } from "./kubeHttp.js";
+export type { KubeConfigStoreOptions } from "./kubeStore.js";
+export { KubeConfigStore, loadKubeConfig, resourceOf, WATCHED } from "./kubeStore.js";
+export type { ListWatchHandlers, ListWatchOptions } from "./kubeWatch.js";
+export { ListWatch } from "./kubeWatch.js";
 export type { NatsConfigResult } from "./natsConfig.js";
 export {
   decodeNatsAuthorization,
@@ -15,6 +21,8 @@ export {
   natsPayloadFromSecret,
   parseNatsConfig,
 } from "./natsConfig.js";
+export type { NatsConfigWatch } from "./registry.js";
+export { ClusterRegistry } from "./registry.js";
 export type { OpenApiSchema } from "./schemas/common.js";
 export { API_GROUP, API_VERSION, conditionSchema, labelSelectorSchema, metadataSchema } from "./schemas/common.js";
 export { crdValidator, natsConnectionValidator } from "./schemas/compiled.js";
@@ -27,6 +35,7 @@ export { clusterSetMembers, matchesSelector, selectClusters } from "./selector.j
 export { dataEntries, INSTANTIATE_ANNOTATION, regexProblem } from "./semantics.js";
 export type { KubeconfigResolver } from "./state.js";
 export { ConfigState, kubeconfigFromSecrets, objectKey } from "./state.js";
+export { conditionFor, mergeCondition } from "./statusWriter.js";
 export { findSingleQuotedString, hasTemplateEngine, isTemplate, templateProblem } from "./templates.js";
 export type * from "./types.js";
 export type { CheckResult, ProblemSource } from "./validate.js";

@@ -48,6 +48,7 @@ export class ConfigState {
   private readonly extraInvalid = new Map<string, ValidationProblem[]>();
   private clusterPrints = new Map<string, string>();
   private pending: ConfigChange[] = [];
+  private touched = new Map<string, { kind: ConfigKind; key: string }>();
   private cached: ConfigSnapshot | undefined;
   private version = 0;
 
@@ -69,11 +70,13 @@ export class ConfigState {
     const before = m.get(key);
     const print = fingerprint(obj) + JSON.stringify(source);
     if (before && before.print === print) {
+      this.touched.set(`${kind}\u0000${key}`, { kind, key });
       before.raw = obj; // status or resourceVersion only: keep quiet
       if (before.normalized) before.normalized = { ...before.normalized, metadata: obj.metadata, status: obj.status };
       this.cached = undefined;
       return;
     }
+    this.touched.set(`${kind}\u0000${key}`, { kind, key });
     const { problems, normalized } = checkObject(obj, source);
     const entry: Entry = { raw: obj, print, problems, normalized: problems.length ? undefined : normalized };
     m.set(key, entry);
@@ -105,6 +108,18 @@ export class ConfigState {
     if (problems?.length) this.extraInvalid.set(key, problems);
     else this.extraInvalid.delete(key);
     this.cached = undefined;
+  }
+
+  /** Objects put since the last call (status write-back looks at these). */
+  drainTouched(): { kind: ConfigKind; key: string }[] {
+    const out = [...this.touched.values()];
+    this.touched.clear();
+    return out;
+  }
+
+  /** The object as last received, valid or not. */
+  rawObject(kind: ConfigKind, key: string): KubeObject | undefined {
+    return this.byKind.get(kind)?.get(key)?.raw;
   }
 
   /** Forgets the cached snapshot (derived data such as kubeconfig files may have changed). */

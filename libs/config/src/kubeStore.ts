@@ -1,0 +1,207 @@
+// KubeConfigStore: the management cluster as config source. One list+watch per kind; EventSource and
+// EventTrigger get a `Valid` status condition saying whether (and why not) their spec was accepted.
+import { hostname } from "node:os";
+import { KubeConfig } from "@kubernetes/client-node";
+import { ConfigError } from "./errors.js";
+import { KubeHttp } from "./kubeHttp.js";
+import { ListWatch } from "./kubeWatch.js";
+import { ChangeListeners } from "./listeners.js";
+import { API_VERSION } from "./schemas/common.js";
+import { ConfigState, kubeconfigFromSecrets, objectKey } from "./state.js";
+import { conditionFor, StatusWriter } from "./statusWriter.js";
+import type { Condition, ConfigChange, ConfigKind, ConfigSnapshot, ConfigStore, KubeObject } from "./types.js";
+
+export interface KubeConfigStoreOptions {
+  /** Path of a kubeconfig file; else `kubeConfig`; else client-node's default (in-cluster or $KUBECONFIG). */
+  kubeconfigPath?: string;
+  kubeConfig?: KubeConfig;
+  /** Restricts namespaced kinds (SveltosCluster, ConfigMap, Secret) to one namespace. */
+  namespace?: string;
+  /** Write the Valid condition on EventSources/EventTriggers (default true). */
+  writeStatus?: boolean;
+}
+
+interface Resource {
+  kind: ConfigKind;
+  apiVersion: string;
+  path: (ns?: string) => string;
+  namespaced: boolean;
+}
+
+const crd = (kind: ConfigKind, plural: string, namespaced: boolean): Resource => ({
+  kind,
+  apiVersion: API_VERSION,
+  namespaced,
+  path: (ns) => `/apis/${API_VERSION}${ns && namespaced ? `/namespaces/${ns}` : ""}/${plural}`,
+});
+const core = (kind: ConfigKind, plural: string): Resource => ({
+  kind,
+  apiVersion: "v1",
+  namespaced: true,
+  path: (ns) => `/api/v1${ns ? `/namespaces/${ns}` : ""}/${plural}`,
+});
+
+export const WATCHED: readonly Resource[] = [
+  crd("EventSource", "eventsources", false),
+  crd("EventTrigger", "eventtriggers", false),
+  crd("SveltosCluster", "sveltosclusters", true),
+  crd("ClusterSet", "clustersets", false),
+  core("ConfigMap", "configmaps"),
+  core("Secret", "secrets"),
+];
+
+export function resourceOf(kind: ConfigKind): Resource {
+  const r = WATCHED.find((w) => w.kind === kind);
+  if (!r) throw new ConfigError("EVT_CONFIG_INVALID", `kind ${kind} is not watched`);
+  return r;
+}
+
+export function loadKubeConfig(opts: { kubeconfigPath?: string; kubeConfig?: KubeConfig }): KubeConfig {
+  if (opts.kubeConfig) return opts.kubeConfig;
+  const kc = new KubeConfig();
+  try {
+    if (opts.kubeconfigPath) kc.loadFromFile(opts.kubeconfigPath);
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new ConfigError(
+      "EVT_CONFIG_KUBECONFIG",
+      `cannot load kubeconfig ${opts.kubeconfigPath ?? "(default)"}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  return kc;
+}
+
+export class KubeConfigStore implements ConfigStore {
+  readonly http: KubeHttp;
+  private readonly state = new ConfigState(kubeconfigFromSecrets);
+  private readonly listeners = new ChangeListeners();
+  private readonly watches: ListWatch[] = [];
+  private readonly status: StatusWriter;
+  private readonly writeStatus: boolean;
+  private readonly namespace: string | undefined;
+  private _ready = false;
+  private _lastError: Error | undefined;
+  private closed = false;
+
+  constructor(opts: KubeConfigStoreOptions = {}) {
+    this.http = new KubeHttp(loadKubeConfig(opts));
+    this.namespace = opts.namespace;
+    this.writeStatus = opts.writeStatus ?? true;
+    this.status = new StatusWriter(this.http, (err) => {
+      this._lastError = err;
+    });
+  }
+
+  get ready(): boolean {
+    return this._ready;
+  }
+
+  get lastError(): Error | undefined {
+    return this._lastError;
+  }
+
+  async start(): Promise<void> {
+    if (this.closed) throw new ConfigError("EVT_CONFIG_CLOSED", "KubeConfigStore is closed");
+    const starts = WATCHED.map((r) => {
+      const w = new ListWatch(
+        this.http,
+        { path: r.path(this.namespace), apiVersion: r.apiVersion, kind: r.kind },
+        {
+          sync: (items) => {
+            this.state.replaceKind(r.kind, items);
+            this.flush();
+          },
+          event: (type, obj) => {
+            if (type === "DELETED") this.state.remove(r.kind, objectKey(r.kind, obj));
+            else this.state.put(r.kind, obj);
+            this.flush();
+          },
+          error: (err) => {
+            this._lastError = err;
+          },
+        },
+      );
+      this.watches.push(w);
+      return w.start();
+    });
+    await Promise.all(starts);
+    this._ready = !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this._ready = false;
+    await Promise.all(this.watches.map((w) => w.close()));
+    await this.status.close();
+  }
+
+  snapshot(): ConfigSnapshot {
+    return this.state.snapshot();
+  }
+
+  onChange(listener: (change: ConfigChange) => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  /** Sets one condition in `status.conditions` through the status subresource (merge by type). */
+  async setCondition(kind: ConfigKind, name: string, condition: Condition, namespace?: string): Promise<void> {
+    await this.status.setCondition(resourceOf(kind).path(namespace), name, condition);
+  }
+
+  /** Creates a core/v1 Event about `involved` (cluster-scoped objects get their Events in "default"). */
+  async recordEvent(
+    involved:
+      | KubeObject
+      | { apiVersion?: string; kind: string; metadata: { name: string; namespace?: string; uid?: string } },
+    reason: string,
+    message: string,
+    type: "Normal" | "Warning" = "Normal",
+  ): Promise<void> {
+    const ns = involved.metadata.namespace ?? "default";
+    const now = new Date().toISOString();
+    const name = `${involved.metadata.name}.${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    await this.http.request("POST", `/api/v1/namespaces/${ns}/events`, {
+      body: {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name, namespace: ns },
+        involvedObject: {
+          apiVersion: involved.apiVersion,
+          kind: involved.kind,
+          name: involved.metadata.name,
+          namespace: involved.metadata.namespace,
+          uid: involved.metadata.uid,
+        },
+        reason,
+        message: message.length > 1024 ? `${message.slice(0, 1021)}...` : message,
+        type,
+        count: 1,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        source: { component: "evtrigger" },
+        reportingComponent: "evtrigger",
+        reportingInstance: hostname(),
+      },
+    });
+  }
+
+  private flush(): void {
+    const changes = this.state.commit();
+    this.listeners.emit(changes, (err) => {
+      this._lastError = err as Error;
+    });
+    if (this.writeStatus) this.syncConditions();
+  }
+
+  /** Brings the Valid condition of every touched EventSource/EventTrigger up to date. */
+  private syncConditions(): void {
+    for (const { kind, key } of this.state.drainTouched()) {
+      if (kind !== "EventSource" && kind !== "EventTrigger") continue;
+      const raw = this.state.rawObject(kind, key);
+      if (!raw) continue;
+      const wanted = conditionFor(raw, this.state.problemsOf(kind, key) ?? []);
+      if (wanted) this.status.enqueue(resourceOf(kind).path(), key, wanted);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// Writes conditions through the status subresource: read-modify-write of status.conditions guarded by
+// resourceVersion (409 → retry), one write at a time per object, later wishes replacing queued ones.
+import type { KubeApiError, KubeHttp } from "./kubeHttp.js";
+import type { Condition, KubeObject, ValidationProblem } from "./types.js";
+
+const MAX_MESSAGE = 4000;
+
+/** The Valid condition an object should carry, or undefined when it already carries exactly that. */
+export function conditionFor(raw: KubeObject, problems: ValidationProblem[]): Condition | undefined {
+  const generation = raw.metadata.generation;
+  const message = problems.length
+    ? problems.map((p) => (p.path ? `${p.path}: ${p.reason}` : p.reason)).join("; ")
+    : "spec accepted";
+  const wanted: Condition = {
+    type: "Valid",
+    status: problems.length ? "False" : "True",
+    reason: problems.length ? "InvalidSpec" : "Valid",
+    message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message,
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+  };
+  const status = raw.status as { conditions?: Condition[] } | undefined;
+  const have = status?.conditions?.find((c) => c.type === "Valid");
+  if (
+    have &&
+    have.status === wanted.status &&
+    have.reason === wanted.reason &&
+    have.message === wanted.message &&
+    have.observedGeneration === wanted.observedGeneration
+  ) {
+    return undefined;
+  }
+  return wanted;
+}
+
+export function mergeCondition(existing: Condition[] | undefined, c: Condition, now = new Date()): Condition[] {
+  const list = [...(existing ?? [])];
+  const i = list.findIndex((x) => x.type === c.type);
+  const prev = i >= 0 ? list[i] : undefined;
+  const lastTransitionTime =
+    prev && prev.status === c.status && prev.lastTransitionTime
+      ? prev.lastTransitionTime
+      : now.toISOString().replace(/\.\d+Z$/, "Z");
+  const next = { ...c, lastTransitionTime };
+  if (i >= 0) list[i] = next;
+  else list.push(next);
+  return list;
+}
+
+export class StatusWriter {
+  private readonly queued = new Map<string, { path: string; name: string; condition: Condition }>();
+  private readonly running = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(
+    private readonly http: KubeHttp,
+    private readonly onError: (err: Error) => void,
+  ) {}
+
+  /** Fire-and-forget: errors go to onError. */
+  enqueue(collectionPath: string, name: string, condition: Condition): void {
+    const id = `${collectionPath}/${name}`;
+    this.queued.set(id, { path: collectionPath, name, condition });
+    if (!this.running.has(id)) this.drain(id);
+  }
+
+  private drain(id: string): void {
+    const p = (async () => {
+      for (let job = this.queued.get(id); job && !this.closed; job = this.queued.get(id)) {
+        this.queued.delete(id);
+        try {
+          await this.setCondition(job.path, job.name, job.condition);
+        } catch (err) {
+          if ((err as KubeApiError).status !== 404) this.onError(err as Error); // deleted meanwhile: nothing to say
+        }
+      }
+    })().finally(() => this.running.delete(id));
+    this.running.set(id, p);
+  }
+
+  async setCondition(collectionPath: string, name: string, condition: Condition): Promise<void> {
+    const objPath = `${collectionPath}/${encodeURIComponent(name)}`;
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.http.request<KubeObject>("GET", objPath);
+      const have = (current.status as { conditions?: Condition[] } | undefined)?.conditions?.find(
+        (c) => c.type === condition.type,
+      );
+      if (
+        have &&
+        (["status", "reason", "message", "observedGeneration"] as const).every((k) => have[k] === condition[k])
+      )
+        return;
+      const conditions = mergeCondition(
+        (current.status as { conditions?: Condition[] } | undefined)?.conditions,
+        condition,
+      );
+      const body = { metadata: { resourceVersion: current.metadata.resourceVersion }, status: { conditions } };
+      try {
+        await this.patch(`${objPath}/status`, body).catch(async (err: KubeApiError) => {
+          // No status subresource (CRD installed without it): the main resource carries status then.
+          if (err.status === 404 || err.status === 405) await this.patch(objPath, body);
+          else throw err;
+        });
+        return;
+      } catch (err) {
+        if ((err as KubeApiError).status !== 409 || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private patch(path: string, body: unknown): Promise<unknown> {
+    return this.http.request("PATCH", path, { body, contentType: "application/merge-patch+json" });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.running.values()]);
+  }
+}
