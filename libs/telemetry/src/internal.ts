@@ -1,4 +1,6 @@
 // Everything the package implements; mod.ts picks the public surface from here.
+export type { ConnectionCheck, StatusSource } from "./connection.js";
+export { connectionCheck } from "./connection.js";
 export type { SettingProblem, TelemetryErrorCode } from "./errors.js";
 export { SettingsError, TelemetryError } from "./errors.js";
 export type { CheckResult, HealthOptions, ReadinessCheck, ReadinessReport } from "./http/health.js";

@@ -4,6 +4,7 @@
 export type {
   Attributes,
   CheckResult,
+  ConnectionCheck,
   Context,
   HeaderReader,
   LifecycleOptions,
@@ -32,6 +33,7 @@ export type {
   SinkSpan,
   Span,
   SpanExporter,
+  StatusSource,
   TelemetryErrorCode,
   Tracer,
   Tracing,
@@ -39,6 +41,7 @@ export type {
 } from "./internal.js";
 export {
   boundedLabels,
+  connectionCheck,
   createLogger,
   createMetrics,
   defineSettings,
