@@ -520,7 +520,8 @@ export class ExecState {
     return v === undefined ? null : v;
   }
 
-  validateType(value: Value, iface: boolean, typ: string | null): Value {
+  // `_iface`: Go unwraps a non-nil interface before reporting, so only nil (null) reports "interface {}".
+  validateType(value: Value, _iface: boolean, typ: string | null): Value {
     if (value === undefined) {
       if (typ === null) return undefined;
       if (canBeNil(typ)) return typ === "reflect.Value" ? undefined : null;
@@ -533,7 +534,7 @@ export class ExecState {
     }
     const actual = typeName(value);
     if (actual === typ) return value;
-    this.errorf(`wrong type for value; expected ${typ}; got ${iface ? "interface {}" : actual}`);
+    this.errorf(`wrong type for value; expected ${typ}; got ${actual}`);
   }
 
   evalArg(dot: Value, typ: string | null, n: Node): Value {

@@ -177,14 +177,16 @@ export function parseGoFloat(text: string): number | undefined {
       v += Number.parseInt(ch, 16) * scale;
       scale /= 16;
     }
-    return sign * v * 2 ** Number((m[3] ?? "0").replaceAll("_", ""));
+    const f = v * 2 ** Number((m[3] ?? "0").replaceAll("_", ""));
+    return Number.isFinite(f) ? sign * f : undefined;
   }
   if (!/^([0-9_]+\.?[0-9_]*|\.[0-9_]+)([eE][+-]?[0-9_]+)?$/.test(s)) return undefined;
   if (s.includes("_")) {
     if (/__|_$|^_|_\.|\._|_[eE]|[eE]_/.test(s)) return undefined;
     s = s.replaceAll("_", "");
   }
-  return sign * Number(s);
+  const v = Number(s);
+  return Number.isFinite(v) ? sign * v : undefined; // out of range is an error in ParseFloat
 }
 
 const MAX_INT64 = 0x7fffffffffffffffn;
