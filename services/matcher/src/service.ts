@@ -29,7 +29,7 @@ import { decodeEnvelope, matchKey, orderingKey } from "./envelope.js";
 import { MatcherError } from "./errors.js";
 import { matcherMetrics } from "./metrics.js";
 import { EventReportWriter } from "./report/eventReports.js";
-import type { RenderFn } from "./select/templates.js";
+import { goRender, type RenderFn } from "./select/templates.js";
 import { buildState, type MatchState } from "./state.js";
 
 export interface MatcherDeps {
@@ -44,7 +44,7 @@ export interface MatcherDeps {
   maxAckPending?: number;
   /** Events kept per (cluster, EventSource) report (default 100). */
   reportLimit?: number;
-  /** Go template renderer for templated eventSourceName (see select/templates.ts loadRenderer). */
+  /** Go template renderer for templated eventSourceName (default: @evtrigger/gotemplate). */
   render?: RenderFn;
   /** Create streams, buckets and the durable if missing (default true). */
   ensureTopology?: boolean;
@@ -81,7 +81,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
   const cache = new PatternCache();
   const reportedProblems = new Set<string>();
   const build = () => {
-    const st = buildState(store.snapshot(), cache, deps.render, (p) => {
+    const st = buildState(store.snapshot(), cache, deps.render ?? goRender, (p) => {
       metrics.triggerProblem();
       const key = `${p.trigger}\u0000${p.cluster}\u0000${p.reason}`;
       if (reportedProblems.has(key)) return;
