@@ -29,7 +29,7 @@ export type {
   SettingsValues,
   SettingType,
 } from "./settings.js";
-export { defineSettings } from "./settings.js";
+export { defineSettings, SERVICE_SETTINGS } from "./settings.js";
 export type {
   Attributes,
   Context,

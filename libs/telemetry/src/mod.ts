@@ -61,6 +61,7 @@ export {
   ROOT_CONTEXT,
   redact,
   redactString,
+  SERVICE_SETTINGS,
   ServiceLifecycle,
   SettingsError,
   startOtlpSink,

@@ -35,13 +35,18 @@ export type SettingSpec = { [T in SettingType]: SettingSpecOf<T> }[SettingType];
 
 export type SettingsSchema = Record<string, SettingSpec>;
 
+// A string setting with `choices` parses to the union of those choices (e.g. a LogLevel).
+type ValueOfSpec<P> = P extends { type: "string"; choices: readonly (infer C extends string)[] }
+  ? C
+  : P extends { type: infer T extends SettingType }
+    ? ValueOf<T>
+    : never;
+
 /** Typed result of parse(): settings with a default or `required: true` are never undefined. */
 export type SettingsValues<S extends SettingsSchema> = {
-  [K in keyof S]: S[K] extends { type: infer T extends SettingType }
-    ? S[K] extends { default: unknown } | { required: true }
-      ? ValueOf<T>
-      : ValueOf<T> | undefined
-    : never;
+  [K in keyof S]: S[K] extends { default: unknown } | { required: true }
+    ? ValueOfSpec<S[K]>
+    : ValueOfSpec<S[K]> | undefined;
 };
 
 /** One row of the configuration reference. */
@@ -248,3 +253,42 @@ function show(v: unknown): string {
 function clone<T>(v: T): T {
   return Array.isArray(v) ? ([...v] as T) : v;
 }
+
+/**
+ * Settings every service has, spread into its own schema so names and defaults agree everywhere:
+ * `defineSettings({ ...SERVICE_SETTINGS, natsUrl: {...} })`. Pass `logLevel` to createLogger, `httpHost`/`httpPort`
+ * to startServiceHttp, `shutdownTimeoutMs` to ServiceLifecycle.
+ */
+export const SERVICE_SETTINGS = {
+  logLevel: {
+    env: "EVT_LOG_LEVEL",
+    flag: "log-level",
+    type: "string",
+    default: "info",
+    choices: ["debug", "info", "warn", "error"],
+    description: "Minimum log level. Message bodies are only logged at debug.",
+  },
+  httpHost: {
+    env: "EVT_HTTP_HOST",
+    flag: "http-host",
+    type: "string",
+    default: "127.0.0.1",
+    description: "Address of the /healthz, /readyz and /metrics endpoint; 0.0.0.0 in containers.",
+  },
+  httpPort: {
+    env: "EVT_HTTP_PORT",
+    flag: "http-port",
+    type: "int",
+    default: 8080,
+    min: 0,
+    max: 65535,
+    description: "Port of the /healthz, /readyz and /metrics endpoint (0 = any free port).",
+  },
+  shutdownTimeoutMs: {
+    env: "EVT_SHUTDOWN_TIMEOUT_MS",
+    type: "int",
+    default: 10_000,
+    min: 0,
+    description: "How long SIGTERM waits for in-flight work to drain before exiting.",
+  },
+} as const satisfies SettingsSchema;

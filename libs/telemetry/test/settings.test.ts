@@ -1,4 +1,4 @@
-import { defineSettings, SettingsError } from "@evtrigger/telemetry";
+import { defineSettings, SERVICE_SETTINGS, SettingsError } from "@evtrigger/telemetry";
 
 const settings = defineSettings({
   natsUrl: {
@@ -127,5 +127,28 @@ describe("settings", () => {
     expect(() => defineSettings({ a: { env: "lower", type: "int", description: "d" } })).toThrow(
       expect.objectContaining(code),
     );
+  });
+
+  test("settings - SERVICE_SETTINGS gives every service the same log, HTTP and shutdown settings", () => {
+    const s = defineSettings({ ...SERVICE_SETTINGS, stream: { env: "EVT_STREAM", type: "string", description: "d" } });
+    expect(s.parse({}, [])).toEqual({
+      logLevel: "info",
+      httpHost: "127.0.0.1",
+      httpPort: 8080,
+      shutdownTimeoutMs: 10000,
+    });
+    expect(s.parse({ EVT_HTTP_HOST: "0.0.0.0", EVT_HTTP_PORT: "0" }, ["--log-level", "debug"])).toMatchObject({
+      logLevel: "debug",
+      httpHost: "0.0.0.0",
+      httpPort: 0,
+    });
+    expect(() => s.parse({ EVT_LOG_LEVEL: "trace" }, [])).toThrow("EVT_LOG_LEVEL");
+    expect(s.describe().map((r) => r.env)).toEqual([
+      "EVT_LOG_LEVEL",
+      "EVT_HTTP_HOST",
+      "EVT_HTTP_PORT",
+      "EVT_SHUTDOWN_TIMEOUT_MS",
+      "EVT_STREAM",
+    ]);
   });
 });
