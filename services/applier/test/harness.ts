@@ -262,3 +262,89 @@ data:
 }
 
 export { waitFor };
+
+/** Every dead letter the applier wrote so far. */
+export async function dlqLetters(h: Harness): Promise<import("@evtrigger/bus").DeadLetter[]> {
+  const info = await h.bus.jsm.streams.info("EVT_DLQ");
+  const out: import("@evtrigger/bus").DeadLetter[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+    const m = await h.bus.jsm.streams.getMessage("EVT_DLQ", { seq }).catch(() => null);
+    if (m) out.push(m.json());
+  }
+  return out;
+}
+
+/** True once the applier's durable has nothing pending or unacknowledged. */
+export async function drained(h: Harness): Promise<boolean> {
+  const ci = await h.bus.jsm.consumers.info("EVT_MATCHES", "evt-applier");
+  return ci.num_pending === 0 && ci.num_ack_pending === 0;
+}
+
+/** A status sink that records what would be written on EventTriggers. */
+export function recordingStatus() {
+  const conditions: { name: string; type: string; status: string; reason: string; message: string }[] = [];
+  const events: { name: string; type: string; reason: string; message: string }[] = [];
+  return {
+    conditions,
+    events,
+    async setCondition(
+      _kind: string,
+      name: string,
+      c: { type: string; status: string; reason: string; message: string },
+    ) {
+      conditions.push({ name, ...c });
+    },
+    async recordEvent(e: { name: string; type: string; reason: string; message: string }) {
+      events.push(e);
+    },
+  };
+}
+
+export function triggerYaml(o: {
+  name: string;
+  cm: string;
+  syncMode?: string;
+  action?: string;
+  stop?: string;
+  docs: string;
+}): string {
+  const indented = o.docs
+    .split("\n")
+    .map((l) => (l ? `    ${l}` : l))
+    .join("\n");
+  return `apiVersion: lib.projectsveltos.io/v1beta1
+kind: EventTrigger
+metadata:
+  name: ${o.name}
+spec:
+  sourceClusterSelector:
+    matchLabels:
+      env: fv
+  eventSourceName: user-operation
+  oneForEvent: true
+  syncMode: ${o.syncMode ?? "Continuous"}
+  stopMatchingBehavior: ${o.stop ?? "WithdrawPolicies"}
+  cloudEventAction: '${o.action ?? '{{if eq .CloudEvent.type "auth.example.com.logout"}}Delete{{else}}Create{{end}}'}'
+  policyRefs:
+  - name: ${o.cm}
+    namespace: default
+    kind: ConfigMap
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${o.cm}
+  namespace: default
+  annotations:
+    projectsveltos.io/instantiate: ok
+data:
+  resources.yaml: |
+${indented}
+`;
+}
+
+export const NS_DOC = `kind: Namespace
+apiVersion: v1
+metadata:
+  name: {{ .CloudEvent.subject }}
+`;

@@ -1,0 +1,188 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { inventoryFilter } from "../src/mod.js";
+import {
+  dlqLetters,
+  drained,
+  type Harness,
+  loginEvent,
+  logoutEvent,
+  NS_DOC,
+  recordingStatus,
+  startHarness,
+  triggerYaml,
+  waitFor,
+} from "./harness.js";
+
+describe("applier sync modes, errors and withdrawal", () => {
+  let h: Harness;
+  const status = recordingStatus();
+  let seq = 100;
+  const next = () => ++seq;
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.startApplier({ status });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const exists = async (...args: string[]) => (await h.kubectl("get", ...args)).code === 0;
+  const hasTrigger = (n: string) => (x: Harness) => x.store.snapshot().eventTriggers.has(n);
+
+  test("drift - a deleted or edited Namespace comes back within 5 s; after logout it stays gone", async () => {
+    await h.writeConfig(
+      "drift.yaml",
+      triggerYaml({ name: "drift", cm: "drift", syncMode: "ContinuousWithDriftDetection", docs: NS_DOC }),
+      hasTrigger("drift"),
+    );
+    await h.publishMatch({ eventTrigger: "drift", eventSeq: next(), event: loginEvent("carol") });
+    await waitFor(() => exists("namespace", "carol"), { what: "carol created" });
+    const uid = async () => (await h.kubectl("get", "namespace", "carol", "-o", "jsonpath={.metadata.uid}")).stdout;
+    const first = await uid();
+    expect(first).not.toBe("");
+    expect((await h.kubectl("delete", "namespace", "carol", "--wait=false")).code).toBe(0);
+    // Back as a new object (new uid): it really was deleted and re-created by the applier.
+    await waitFor(async () => !["", first].includes(await uid()), {
+      timeoutMs: 5000,
+      what: "carol restored after delete",
+    });
+    expect(
+      (
+        await h.kubectl(
+          "label",
+          "namespace",
+          "carol",
+          "eventtrigger.lib.projectsveltos.io/cesubject=hacked",
+          "--overwrite",
+        )
+      ).code,
+    ).toBe(0);
+    await waitFor(
+      async () => {
+        const r = await h.kubectl(
+          "get",
+          "namespace",
+          "carol",
+          "-o",
+          "jsonpath={.metadata.labels.eventtrigger\\.lib\\.projectsveltos\\.io/cesubject}",
+        );
+        return r.stdout === "carol";
+      },
+      { timeoutMs: 5000, what: "label edit reverted" },
+    );
+    await h.publishMatch({ eventTrigger: "drift", eventSeq: next(), event: logoutEvent("carol") });
+    await waitFor(async () => !(await exists("namespace", "carol")), { what: "carol deleted on logout" });
+    await waitFor(() => drained(h));
+    await h.appliers[0]!.idle();
+    expect(await exists("namespace", "carol")).toBe(false);
+  });
+
+  test("dryrun - DryRun records the would-be objects and applies nothing", async () => {
+    await h.writeConfig(
+      "dry.yaml",
+      triggerYaml({ name: "dry", cm: "dry", syncMode: "DryRun", docs: NS_DOC }),
+      hasTrigger("dry"),
+    );
+    await h.publishMatch({ eventTrigger: "dry", eventSeq: next(), event: loginEvent("dave") });
+    const [entry] = await waitFor(async () => {
+      const l = await h.appliers[0]!.inventory.list(inventoryFilter("dryrun", "dry"));
+      return l.length ? l : undefined;
+    });
+    expect(entry!.entry).toMatchObject({
+      dryRun: true,
+      action: "Create",
+      objects: [{ kind: "Namespace", name: "dave" }],
+    });
+    await waitFor(() => drained(h));
+    expect(await exists("namespace", "dave")).toBe(false);
+    expect(await h.appliers[0]!.inventory.list(inventoryFilter("applied", "dry"))).toEqual([]);
+  });
+
+  test("errors - an action rendering Remove is dead-lettered with a condition and Event; the pipeline continues", async () => {
+    await h.writeConfig(
+      "remove.yaml",
+      triggerYaml({ name: "remover", cm: "remover", action: "{{ if true }}Remove{{ end }}", docs: NS_DOC }),
+      hasTrigger("remover"),
+    );
+    await h.writeConfig("ok.yaml", triggerYaml({ name: "okay", cm: "okay", docs: NS_DOC }), hasTrigger("okay"));
+    await h.publishMatch({ eventTrigger: "remover", eventSeq: next(), event: loginEvent("eve") });
+    await h.publishMatch({ eventTrigger: "okay", eventSeq: next(), event: loginEvent("frank") });
+    await waitFor(() => exists("namespace", "frank"), { what: "next match still applied" });
+    const letter = await waitFor(async () => (await dlqLetters(h)).find((l) => l.code === "EVT_APPLIER_ACTION"));
+    expect(letter).toMatchObject({
+      stage: "applier",
+      object: { kind: "EventTrigger", name: "remover" },
+      field: "spec.cloudEventAction",
+      origin: { stream: "EVT_MATCHES" },
+    });
+    expect(letter.reason).toContain('rendered to "Remove"');
+    expect(status.conditions).toContainEqual(
+      expect.objectContaining({ name: "remover", status: "False", reason: "Action" }),
+    );
+    expect(status.events).toContainEqual(expect.objectContaining({ name: "remover", type: "Warning" }));
+    await waitFor(() => drained(h));
+    expect(await exists("namespace", "eve")).toBe(false);
+  });
+
+  test("errors - a 4xx from the API server is dead-lettered; 429s are retried until applied", async () => {
+    await h.writeConfig(
+      "invalid.yaml",
+      triggerYaml({
+        name: "invalid",
+        cm: "invalid",
+        docs: "kind: Namespace\napiVersion: v1\nmetadata:\n  name: Not_A_Valid_Name\n",
+      }),
+      hasTrigger("invalid"),
+    );
+    await h.publishMatch({ eventTrigger: "invalid", eventSeq: next(), event: loginEvent("gina") });
+    const letter = await waitFor(async () => (await dlqLetters(h)).find((l) => l.object?.name === "invalid"));
+    expect(letter.code).toBe("EVT_APPLIER_K8S_REJECTED");
+    expect(letter.reason).toMatch(/HTTP 4\d\d/);
+
+    h.kube.faults.inject({ match: { verb: "patch" }, count: 3, action: { status: 429, retryAfterSeconds: 0 } });
+    await h.publishMatch({ eventTrigger: "okay", eventSeq: next(), event: loginEvent("hank") });
+    await waitFor(() => exists("namespace", "hank"), { what: "applied after 429s" });
+    expect(h.kube.faults.list()).toEqual([]);
+  });
+
+  test("prune - Continuous re-renders on ConfigMap change and prunes objects no longer rendered", async () => {
+    const two = `${NS_DOC}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: profile\n  namespace: {{ .CloudEvent.subject }}\ndata:\n  v: "1"\n`;
+    await h.writeConfig("prune.yaml", triggerYaml({ name: "prune", cm: "prune", docs: two }), hasTrigger("prune"));
+    await h.publishMatch({ eventTrigger: "prune", eventSeq: next(), event: loginEvent("ivan") });
+    await waitFor(() => exists("configmap", "profile", "-n", "ivan"), { what: "both objects" });
+    await h.writeConfig(
+      "prune.yaml",
+      triggerYaml({ name: "prune", cm: "prune", docs: NS_DOC }),
+      (x) => !String(x.store.snapshot().configMaps.get("default/prune")?.data?.["resources.yaml"]).includes("profile"),
+    );
+    await waitFor(async () => !(await exists("configmap", "profile", "-n", "ivan")), { what: "ConfigMap pruned" });
+    expect(await exists("namespace", "ivan")).toBe(true);
+    const [inv] = await h.appliers[0]!.inventory.list(inventoryFilter("applied", "prune"));
+    expect(inv!.entry.objects.map((o) => o.kind)).toEqual(["Namespace"]);
+  });
+
+  test("withdraw - deleting a trigger removes what it deployed (WithdrawPolicies) or leaves it (LeavePolicies)", async () => {
+    await h.writeConfig(
+      "leave.yaml",
+      triggerYaml({ name: "leave", cm: "leave", stop: "LeavePolicies", docs: NS_DOC }),
+      hasTrigger("leave"),
+    );
+    await h.publishMatch({ eventTrigger: "leave", eventSeq: next(), event: loginEvent("judy") });
+    await waitFor(() => exists("namespace", "judy"));
+    const before = h.store.snapshot().version;
+    rmSync(join(h.dir, "prune.yaml"));
+    rmSync(join(h.dir, "leave.yaml"));
+    await waitFor(
+      () =>
+        h.store.snapshot().version > before &&
+        !h.store.snapshot().eventTriggers.has("leave") &&
+        !h.store.snapshot().eventTriggers.has("prune"),
+    );
+    await waitFor(async () => !(await exists("namespace", "ivan")), { what: "ivan withdrawn" });
+    await waitFor(async () => (await h.appliers[0]!.inventory.list(inventoryFilter("applied", "leave"))).length === 0);
+    await h.appliers[0]!.idle();
+    expect(await exists("namespace", "judy")).toBe(true);
+    expect(await h.appliers[0]!.inventory.list(inventoryFilter("applied", "prune"))).toEqual([]);
+  });
+});
