@@ -16,6 +16,7 @@ export type {
   Rejection,
 } from "./normalize/types.js";
 export { DEFAULT_LIMITS, rejectLabel } from "./normalize/types.js";
+export { registrySource } from "./registry-source.js";
 export type { Gateway, GatewayDeps, GatewayLimits, GatewayStatus } from "./service.js";
 export { DEFAULT_GATEWAY_LIMITS, startGateway } from "./service.js";
 export type { ClusterNatsSource, NatsConfigResult } from "./source.js";
