@@ -48,6 +48,8 @@ export class ConfigState {
   private readonly extraInvalid = new Map<string, ValidationProblem[]>();
   private clusterPrints = new Map<string, string>();
   private pending: ConfigChange[] = [];
+  /** Cluster entries derive from SveltosClusters, Secrets and (directory) kubeconfig files. */
+  private clustersDirty = true;
   private touched = new Map<string, { kind: ConfigKind; key: string }>();
   private cached: ConfigSnapshot | undefined;
   private version = 0;
@@ -77,6 +79,7 @@ export class ConfigState {
       return;
     }
     this.touched.set(`${kind}\u0000${key}`, { kind, key });
+    if (kind === "SveltosCluster" || kind === "Secret") this.clustersDirty = true;
     const { problems, normalized } = checkObject(obj, source);
     const entry: Entry = { raw: obj, print, problems, normalized: problems.length ? undefined : normalized };
     m.set(key, entry);
@@ -93,6 +96,7 @@ export class ConfigState {
     if (!before) return;
     m.delete(key);
     this.cached = undefined;
+    if (kind === "SveltosCluster" || kind === "Secret") this.clustersDirty = true;
     if (before.normalized) this.pending.push({ type: "deleted", kind, key, object: before.normalized });
   }
 
@@ -125,6 +129,7 @@ export class ConfigState {
   /** Forgets the cached snapshot (derived data such as kubeconfig files may have changed). */
   invalidate(): void {
     this.cached = undefined;
+    this.clustersDirty = true;
   }
 
   validObject(kind: ConfigKind, key: string): KubeObject | undefined {
@@ -137,6 +142,18 @@ export class ConfigState {
 
   /** Recomputes derived cluster entries and returns the changes since the last commit. */
   commit(): ConfigChange[] {
+    if (this.clustersDirty) this.diffClusters();
+    const out = this.pending;
+    this.pending = [];
+    if (out.length) {
+      this.version++;
+      this.cached = undefined;
+    }
+    return out;
+  }
+
+  private diffClusters(): void {
+    this.clustersDirty = false;
     const snap = this.snapshot();
     const prints = new Map<string, string>();
     for (const [key, c] of snap.clusters) {
@@ -149,13 +166,6 @@ export class ConfigState {
       }
     }
     this.clusterPrints = prints;
-    const out = this.pending;
-    this.pending = [];
-    if (out.length) {
-      this.version++;
-      this.cached = undefined;
-    }
-    return out;
   }
 
   snapshot(): ConfigSnapshot {

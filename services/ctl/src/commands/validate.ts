@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { formatProblem, loadYamlDocuments, type ValidationProblem, validateObject } from "@evtrigger/config";
 import type { Command } from "./types.js";
 
-const USAGE = "usage: evtctl validate -f FILE|DIR [-f FILE|DIR ...]\n";
+const USAGE = "usage: evtctl validate -f FILE|DIR|- [-f FILE|DIR|- ...]\n";
 
 function parseArgs(argv: string[]): string[] | string {
   const files: string[] = [];
@@ -16,15 +16,15 @@ function parseArgs(argv: string[]): string[] | string {
       files.push(v);
     } else if (a.startsWith("--filename=")) files.push(a.slice("--filename=".length));
     else if (a === "-h" || a === "--help") return "";
-    else if (a.startsWith("-")) return `unknown flag ${a}`;
+    else if (a.startsWith("-") && a !== "-") return `unknown flag ${a}`;
     else files.push(a);
   }
   return files.length ? files : "no file given";
 }
 
-/** Directories expand to their *.yaml/*.yml files, recursively and sorted. */
+/** Directories expand to their *.yaml/*.yml files, recursively and sorted; "-" is stdin. */
 function expand(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
+  if (path === "-" || !statSync(path).isDirectory()) return [path];
   return readdirSync(path, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((e) => {
@@ -55,7 +55,10 @@ export const validate: Command = {
       }
       for (const file of paths) {
         files++;
-        const loaded = loadYamlDocuments(readFileSync(file, "utf8"), file);
+        const loaded = loadYamlDocuments(
+          readFileSync(file === "-" ? 0 : file, "utf8"),
+          file === "-" ? "<stdin>" : file,
+        );
         problems.push(...loaded.problems);
         for (const o of loaded.objects) {
           objects++;
