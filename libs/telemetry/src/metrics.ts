@@ -32,9 +32,17 @@ export interface Metrics {
     labelNames?: readonly L[],
     buckets?: readonly number[],
   ): Histogram<L>;
+  /**
+   * Runs `fn` before every scrape (text()), e.g. to read JetStream consumer info into gauges: fresh values with
+   * no timer. Hooks run in parallel; one that throws or takes longer than 2 s is skipped for that scrape and
+   * counted in evtrigger_scrape_hook_errors_total.
+   */
+  onScrape(fn: () => Promise<void> | void): void;
   /** The Prometheus text exposition of every registered metric. */
   text(): Promise<string>;
 }
+
+const SCRAPE_HOOK_TIMEOUT_MS = 2000;
 
 /** Creates a service's metrics registry with the default process metrics and a `service` label. */
 export function createMetrics(opts: MetricsOptions): Metrics {
@@ -48,7 +56,14 @@ type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
 class PromMetrics implements Metrics {
   private readonly made = new Map<string, { kind: string; labels: string; metric: AnyMetric }>();
+  private readonly hooks: Array<() => Promise<void> | void> = [];
+  private hookErrors: Counter<string> | undefined;
   constructor(readonly registry: Registry) {}
+
+  onScrape(fn: () => Promise<void> | void): void {
+    this.hookErrors ??= this.counter("evtrigger_scrape_hook_errors_total", "Pre-scrape hooks that failed or timed out");
+    this.hooks.push(fn);
+  }
 
   get contentType(): string {
     return this.registry.contentType;
@@ -79,8 +94,24 @@ class PromMetrics implements Metrics {
     );
   }
 
-  text(): Promise<string> {
+  async text(): Promise<string> {
+    if (this.hooks.length > 0) await Promise.all(this.hooks.map((h) => this.runHook(h)));
     return this.registry.metrics();
+  }
+
+  private async runHook(hook: () => Promise<void> | void): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("timeout")), SCRAPE_HOOK_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      await Promise.race([Promise.resolve().then(hook), timeout]);
+    } catch {
+      this.hookErrors?.inc();
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private make<M extends AnyMetric>(kind: string, name: string, labelNames: readonly string[], build: () => M): M {

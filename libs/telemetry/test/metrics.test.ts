@@ -71,4 +71,19 @@ describe("metrics", () => {
     expect(text).toContain('evtrigger_x_total{cluster="other",service="s"} 97');
     expect(() => boundedLabels(0)).toThrow();
   });
+
+  test("metrics - onScrape hooks refresh gauges before each scrape; a failing hook is counted, not fatal", async () => {
+    const m = createMetrics({ service: "matcher", defaultMetrics: false });
+    const pending = m.gauge("evtrigger_consumer_pending", "p", ["stream"]);
+    let upstream = 5;
+    m.onScrape(async () => pending.set({ stream: "EVT_EVENTS" }, upstream));
+    m.onScrape(() => {
+      throw new Error("consumer info failed");
+    });
+    expect(await m.text()).toContain('evtrigger_consumer_pending{stream="EVT_EVENTS",service="matcher"} 5');
+    upstream = 0;
+    const text = await m.text();
+    expect(text).toContain('evtrigger_consumer_pending{stream="EVT_EVENTS",service="matcher"} 0');
+    expect(text).toContain('evtrigger_scrape_hook_errors_total{service="matcher"} 2');
+  });
 });
