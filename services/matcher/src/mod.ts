@@ -1,7 +1,30 @@
-export type { CompiledSource, CriteriaSpec } from "./criteria/compile.js";
-export { compileSource, PatternCache } from "./criteria/compile.js";
-export type { EventFields, SourceMatch } from "./criteria/evaluate.js";
-export { bruteForceMatch, eventFields } from "./criteria/evaluate.js";
-export type { IndexStats } from "./criteria/index.js";
-export { CriteriaIndex } from "./criteria/index.js";
-export { MatcherError } from "./errors.js";
+// Public surface of @evtrigger/matcher: the service, the criteria engine, and the event-report reader (evtctl).
+
+export type {
+  CompiledSource,
+  CriteriaSpec,
+  EventFields,
+  EventReport,
+  IndexStats,
+  Matcher,
+  MatcherDeps,
+  MatchState,
+  RenderFn,
+  ReportEntry,
+  SourceMatch,
+} from "./internal.js";
+export {
+  bruteForceMatch,
+  CriteriaIndex,
+  compileSource,
+  DEFAULT_REPORT_LIMIT,
+  EventReportWriter,
+  eventFields,
+  goRender,
+  MatcherError,
+  PatternCache,
+  readEventReports,
+  reportKey,
+  startMatcher,
+  TriggerSelector,
+} from "./internal.js";

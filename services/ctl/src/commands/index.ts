@@ -3,6 +3,7 @@ import { dev } from "./dev.js";
 import { kubeEmulator } from "./kube-emulator.js";
 import { pub } from "./pub.js";
 import { render } from "./render.js";
+import { show } from "./show.js";
 import { status } from "./status.js";
 import type { Command } from "./types.js";
 import { validate } from "./validate.js";
@@ -14,6 +15,7 @@ export const commands: Record<string, Command> = {
   dev,
   pub,
   render,
+  show,
   status,
   validate,
 };
