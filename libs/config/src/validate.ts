@@ -62,7 +62,16 @@ export function checkObject(obj: unknown, source: ProblemSource = {}): CheckResu
   } else return { problems: [], normalized: copy };
 
   const problems: FieldProblem[] = validator(copy) ? [] : fieldErrors(validator.errors);
-  if (problems.length === 0) problems.push(...semanticProblems(copy));
+  // Semantic checks run even when the schema failed (a user should see every problem at once); a shape the
+  // schema already rejected may make them throw, which is then ignored. Schema problems win per path.
+  let semantic: FieldProblem[] = [];
+  try {
+    semantic = semanticProblems(copy);
+  } catch {
+    semantic = [];
+  }
+  const schemaPaths = new Set(problems.map((p) => p.path));
+  problems.push(...semantic.filter((p) => !schemaPaths.has(p.path)));
   return { problems: problems.map(mk), normalized: copy };
 }
 

@@ -53,16 +53,30 @@ describe("validate - seed", () => {
 
   test("validate - seed's single-quoted cloudEventAction fails with a quoting hint", () => {
     const { problems } = validateFile("04-manage-namespace-single-quotes.yaml");
-    const paths = problems.map((p) => p.path);
-    expect(paths).toContain("spec.sourceClusterSelector");
-    // Schema problems come first; the template hint must show once the schema is satisfied.
-    const doc = loadYamlDocuments(readFileSync(join(seedDir, "04-manage-namespace-single-quotes.yaml"), "utf8"), "x");
-    const et = doc.objects[0]!.object as { spec: Record<string, unknown> };
-    et.spec.sourceClusterSelector = {};
-    const [p] = validateObject(et);
-    expect(p?.path).toBe("spec.cloudEventAction");
-    expect(p?.reason).toMatch(/'auth\.example\.com\.logout'/);
-    expect(p?.reason).toMatch(/double quotes "auth\.example\.com\.logout" or backticks `auth\.example\.com\.logout`/);
+    expect(problems.map((p) => [p.doc, p.path])).toEqual([
+      [1, "spec.sourceClusterSelector"],
+      [1, "spec.cloudEventAction"],
+    ]);
+    const hint = problems[1]!;
+    expect(hint).toMatchObject({
+      kind: "EventTrigger",
+      name: "manage-namespace",
+      file: "04-manage-namespace-single-quotes.yaml",
+    });
+    expect(hint.reason).toMatch(/'auth\.example\.com\.logout'/);
+    expect(hint.reason).toMatch(/double quotes "auth\.example\.com\.logout" or backticks `auth\.example\.com\.logout`/);
+  });
+
+  test("validate - semantic checks survive shapes the schema rejected", () => {
+    const bad = trigger({ policyRefs: "namespace", cloudEventAction: 7 });
+    expect(
+      validateObject(bad)
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(["spec.cloudEventAction", "spec.policyRefs"]);
+    expect(validateObject(source("nope" as unknown as Record<string, unknown>[])).map((p) => p.path)).toEqual([
+      "spec.messagingMatchCriteria",
+    ]);
   });
 
   test("validate - defaults of the CRD are filled in", () => {
