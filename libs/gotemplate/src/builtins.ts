@@ -1,7 +1,7 @@
 // Go text/template's predefined functions (Go: text/template/funcs.go). Inside the executor a nil that
 // came out of an interface (map value, slice element) is `null`, while "no value at all" is `undefined`;
 // these builtins see that difference, as Go's reflect-based ones do (`len .x` vs `len nil`).
-import { formatArg, sprint, sprintf, sprintln } from "./print.js";
+import { formatArg, sprint, sprintf, sprintln, toGoString } from "./print.js";
 import {
   FuncError,
   type FuncMap,
@@ -76,7 +76,7 @@ function eqOne(a: Value, b: Value): boolean {
   const aNil = a === null || a === undefined;
   const bNil = b === null || b === undefined;
   if (!aNil && !bNil && kindOf(a) !== kindOf(b)) {
-    throw new FuncError(`non-comparable types ${argS(a)}: ${typeName(a)}, ${typeName(b)}: ${argS(b)}`);
+    throw new FuncError(`non-comparable types ${argS(a)}: ${typeName(a)}, ${typeName(b)}: ${toGoString(b)}`);
   }
   if (aNil || bNil) return aNil === bNil;
   const k = kindOf(b);
@@ -131,11 +131,11 @@ function index(item: Value, ...indexes: Value[]): Value {
     if (typeof item === "string") {
       const bytes = utf8Bytes(item);
       const x = indexArg(ix, bytes.length);
-      if (x === bytes.length) throw new FuncError(`index out of range: ${x}`);
+      if (x === bytes.length) throw new FuncError("reflect: string index out of range");
       item = goInt(bytes[x] as number, "uint8");
     } else if (Array.isArray(item) || item instanceof Uint8Array) {
       const x = indexArg(ix, item.length);
-      if (x === item.length) throw new FuncError(`index out of range: ${x}`);
+      if (x === item.length) throw new FuncError("reflect: slice index out of range");
       item = item instanceof Uint8Array ? goInt(item[x] as number, "uint8") : (item[x] ?? null);
     } else if (isMap(item)) {
       if (ix === undefined || ix === null) throw new FuncError("value is nil; should be of type string");

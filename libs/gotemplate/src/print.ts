@@ -1,6 +1,6 @@
 // Go's fmt for template values: %v formatting (Fprint), Sprint/Sprintln spacing rules and Sprintf with
 // Go's flags, widths, precisions, argument indexes and error forms (%!d(float64=3), %!(EXTRA ...), MISSING).
-import { GoComplex, GoInt, GoObject, isMap, sortedKeys, typeName, utf8Bytes, type Value } from "./value.js";
+import { GoComplex, GoInt, GoObject, goInt, isMap, sortedKeys, typeName, utf8Bytes, type Value } from "./value.js";
 
 // ---- floats (strconv.FormatFloat) ----
 
@@ -67,10 +67,67 @@ function fmtF(neg: boolean, digs: Digits, prec: number): string {
   return out;
 }
 
-/** strconv.FormatFloat(x, fmt, prec, 64) for fmt in e E f g G; prec -1 = shortest. */
+/** strconv's %x for floats: -0x1.8p+01 (shortest, or `prec` hex digits rounded half-even). */
+function fmtX(x: number, prec: number, upper: boolean): string {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, x);
+  const bits = dv.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & 0xfffffffffffffn;
+  if (exp === 0 && mant === 0n) exp = 0;
+  else if (exp === 0) {
+    exp = -1022;
+    while ((mant & (1n << 52n)) === 0n) {
+      mant <<= 1n;
+      exp--;
+    }
+    mant &= 0xfffffffffffffn;
+  } else exp -= 1023;
+  const isZero = x === 0;
+  let lead = isZero ? 0n : 1n;
+  let frac = mant.toString(16).padStart(13, "0");
+  if (prec < 0) frac = frac.replace(/0+$/, "");
+  else if (prec < 13) {
+    const shift = BigInt((13 - prec) * 4);
+    let m = (lead << 52n) | mant;
+    const rem = m & ((1n << shift) - 1n);
+    const half = 1n << (shift - 1n);
+    m >>= shift;
+    if (rem > half || (rem === half && (m & 1n) === 1n)) m += 1n;
+    if (m >> BigInt(prec * 4) >= 2n) {
+      m >>= 1n;
+      exp++;
+    }
+    lead = m >> BigInt(prec * 4);
+    frac = prec === 0 ? "" : (m & ((1n << BigInt(prec * 4)) - 1n)).toString(16).padStart(prec, "0");
+  } else frac = frac.padEnd(prec, "0");
+  if (isZero) exp = 0;
+  const e = Math.abs(exp);
+  let s = `${neg ? "-" : ""}0x${lead}${frac ? `.${frac}` : ""}p${exp < 0 ? "-" : "+"}${e < 10 ? `0${e}` : e}`;
+  if (upper) s = s.toUpperCase();
+  return s;
+}
+
+/** strconv's %b for floats: decimal mantissa and binary exponent, -123456p-78. */
+function fmtB(x: number): string {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, x);
+  const bits = dv.getBigUint64(0);
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & 0xfffffffffffffn;
+  if (exp === 0) exp++;
+  else mant |= 1n << 52n;
+  exp -= 1075;
+  return `${bits >> 63n === 1n ? "-" : ""}${mant}p${exp >= 0 ? "+" : "-"}${Math.abs(exp)}`;
+}
+
+/** strconv.FormatFloat(x, fmt, prec, 64) for fmt in e E f g G x X; prec -1 = shortest. */
 export function formatFloat(x: number, fmt: string, prec: number): string {
   if (Number.isNaN(x)) return "NaN";
   if (!Number.isFinite(x)) return x > 0 ? "+Inf" : "-Inf";
+  if (fmt === "x" || fmt === "X") return fmtX(x, prec, fmt === "X");
+  if (fmt === "b") return fmtB(x);
   const neg = x < 0 || Object.is(x, -0);
   const a = Math.abs(x);
   const shortest = prec < 0;
@@ -186,6 +243,8 @@ interface Flags {
   widPresent: boolean;
   prec: number;
   precPresent: boolean;
+  /** %#v: Go-syntax representation */
+  sharpV?: boolean;
 }
 
 const runeCount = (s: string): number => {
@@ -319,6 +378,11 @@ function fmtFloatVerb(f: Flags, x: number, verb: string): string | undefined {
       fmt = "f";
       prec = 6;
       break;
+    case "x":
+    case "X":
+    case "b":
+      fmt = verb;
+      break;
     default:
       return undefined;
   }
@@ -332,15 +396,28 @@ function fmtFloatVerb(f: Flags, x: number, verb: string): string | undefined {
   let sign = num.startsWith("-") ? "-" : "+";
   if (sign === "-") num = num.slice(1);
   if (f.sharp) {
-    let digits = fmt === "g" || fmt === "G" ? (prec === -1 ? 6 : prec) : 0;
-    const m = /[eE]/.exec(num);
-    let body = m ? num.slice(0, m.index) : num;
-    const tail = m ? num.slice(m.index) : "";
-    if (digits > 0) {
-      const sig = body.replace(".", "").replace(/^0+/, "");
-      digits -= sig.length === 0 ? 1 : sig.length;
+    // Go's fmtFloat: force a decimal point and keep/restore trailing zeros (counted from the first non-zero digit)
+    let digits = fmt === "g" || fmt === "G" || fmt === "x" || fmt === "X" ? (prec === -1 ? 6 : prec) : 0;
+    let tail = "";
+    let body = num;
+    let hasPoint = false;
+    let sawNonzero = false;
+    for (let i = 0; i < body.length; i++) {
+      const c = body[i] as string;
+      if (c === ".") hasPoint = true;
+      else if (c === "p" || c === "P" || ((c === "e" || c === "E") && fmt !== "x" && fmt !== "X")) {
+        tail = body.slice(i);
+        body = body.slice(0, i);
+        break;
+      } else {
+        if (c !== "0") sawNonzero = true;
+        if (sawNonzero) digits--;
+      }
     }
-    if (!body.includes(".")) body += ".";
+    if (!hasPoint) {
+      if (body === "0") digits--;
+      body += ".";
+    }
     if (digits > 0) body += "0".repeat(digits);
     num = body + tail;
   }
@@ -365,24 +442,50 @@ function hexOf(bytes: Uint8Array, f: Flags, upper: boolean): string {
   return out;
 }
 
-function badVerb(verb: string, v: Value): string {
+/** %!verb(type=value): the value is printed with %v and the verb's own flags, as fmt's badVerb does. */
+function badVerb(f: Flags, verb: string, v: Value): string {
   if (v === null || v === undefined) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${typeName(v)}=${toGoString(v)})`;
+  return `%!${verb}(${typeName(v)}=${formatArg(f, v, "v", 1)})`;
+}
+
+/** %#v: Go-syntax representation of a value. */
+function goSyntax(v: Value, depth: number): string {
+  if (v === null || v === undefined) return depth > 0 ? "interface {}(nil)" : "<nil>";
+  switch (typeof v) {
+    case "string":
+      return quote(v);
+    case "number":
+      return formatFloat(v, "g", -1);
+    case "boolean":
+      return String(v);
+    case "function":
+      return `(${typeName(v)})(0xc000010000)`;
+  }
+  if (v instanceof GoInt) return v.kind.startsWith("u") ? `0x${v.value.toString(16)}` : v.value.toString();
+  if (v instanceof Uint8Array) return `[]byte{${Array.from(v, (b) => `0x${b.toString(16)}`).join(", ")}}`;
+  if (v instanceof GoObject) return v.format();
+  if (v instanceof GoComplex) return formatComplex(v, "g", -1, false);
+  if (Array.isArray(v)) return `${typeName(v)}{${v.map((e) => goSyntax(e, depth + 1)).join(", ")}}`;
+  const m = v as Record<string, Value>;
+  return `${typeName(v)}{${sortedKeys(m)
+    .map((k) => `${quote(k)}:${goSyntax(m[k], depth + 1)}`)
+    .join(", ")}}`;
 }
 
 /** Formats one argument for one verb (fmt's printArg/printValue). */
 export function formatArg(f: Flags, v: Value, verb: string, depth = 0): string {
+  if (f.sharpV && verb === "v") return pad(f, goSyntax(v, depth));
   if (v === null || v === undefined) {
     if (depth > 0) return "<nil>";
-    return verb === "v" || verb === "T" ? pad(f, "<nil>") : badVerb(verb, v);
+    return verb === "v" || verb === "T" ? pad(f, "<nil>") : badVerb(f, verb, v);
   }
   if (verb === "T") return pad(f, typeName(v));
   if (verb === "p") return `%!p(${typeName(v)}=${toGoString(v)})`;
   switch (typeof v) {
     case "boolean":
-      return verb === "t" || verb === "v" ? pad(f, v ? "true" : "false") : badVerb(verb, v);
+      return verb === "t" || verb === "v" ? pad(f, v ? "true" : "false") : badVerb(f, verb, v);
     case "number":
-      return fmtFloatVerb(f, v, verb) ?? badVerb(verb, v);
+      return fmtFloatVerb(f, v, verb) ?? badVerb(f, verb, v);
     case "string":
       switch (verb) {
         case "v":
@@ -394,27 +497,27 @@ export function formatArg(f: Flags, v: Value, verb: string, depth = 0): string {
         case "X":
           return pad(f, hexOf(utf8Bytes(v), f, verb === "X"));
         default:
-          return badVerb(verb, v);
+          return badVerb(f, verb, v);
       }
     case "function":
-      return verb === "v" ? pad(f, toGoString(v)) : badVerb(verb, v);
+      return verb === "v" ? pad(f, toGoString(v)) : badVerb(f, verb, v);
   }
-  if (v instanceof GoInt) return fmtInteger(f, v.value, verb, !v.kind.startsWith("u")) ?? badVerb(verb, v);
+  if (v instanceof GoInt) return fmtInteger(f, v.value, verb, !v.kind.startsWith("u")) ?? badVerb(f, verb, v);
   if (v instanceof GoObject) {
     if (verb === "v" || verb === "s") return pad(f, v.format());
     if (verb === "q") return fmtQ(f, v.format());
-    return badVerb(verb, v);
+    return badVerb(f, verb, v);
   }
   if (v instanceof GoComplex) {
     const fv = verb === "v" ? "g" : verb;
-    if (!"eEfFgG".includes(fv)) return badVerb(verb, v);
+    if (!"eEfFgG".includes(fv)) return badVerb(f, verb, v);
     return pad(f, formatComplex(v, fv, f.precPresent ? f.prec : fv === "g" || fv === "G" ? -1 : 6, f.plus));
   }
   if (v instanceof Uint8Array) {
     if (verb === "s") return pad(f, new TextDecoder().decode(v));
     if (verb === "q") return fmtQ(f, new TextDecoder().decode(v));
     if (verb === "x" || verb === "X") return pad(f, hexOf(v, f, verb === "X"));
-    const parts = Array.from(v, (b) => fmtInteger(f, BigInt(b), verb, false) ?? badVerb(verb, BigInt(b) as never));
+    const parts = Array.from(v, (b) => fmtInteger(f, BigInt(b), verb, false) ?? badVerb(f, verb, goInt(b, "uint8")));
     return `[${parts.join(" ")}]`;
   }
   if (Array.isArray(v)) {
@@ -426,7 +529,7 @@ export function formatArg(f: Flags, v: Value, verb: string, depth = 0): string {
     );
     return `map[${parts.join(" ")}]`;
   }
-  return badVerb(verb, v);
+  return badVerb(f, verb, v);
 }
 
 function parseNum(s: string, i: number): [num: number, present: boolean, next: number] {
@@ -516,7 +619,7 @@ export function sprintf(format: string, args: Value[]): string {
       }
       const idx = n - 1;
       i = close + 1;
-      if (idx >= 0 && idx <= args.length) {
+      if (idx >= 0 && idx < args.length) {
         argNum = idx;
         afterIndex = true;
       } else goodArgNum = false;
@@ -569,6 +672,11 @@ export function sprintf(format: string, args: Value[]): string {
     else if (!goodArgNum) out += `%!${verb}(BADINDEX)`;
     else if (argNum >= args.length) out += `%!${verb}(MISSING)`;
     else {
+      if (verb === "v") {
+        f.sharpV = f.sharp;
+        f.sharp = false;
+        f.plus = false; // plusV only matters for structs
+      }
       out += formatArg(f, args[argNum] ?? null, verb);
       argNum++;
     }
