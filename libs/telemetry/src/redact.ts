@@ -56,6 +56,9 @@ const BODY_KEYS = new Set(["body", "payload", "data", "data_base64", "rawbody"])
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
 const NATS_SEED = /\bS[UAONCPX][A-Z2-7]{56}\b/;
 const URL_CREDS = /(\b[a-z][a-z0-9+.-]*:\/\/)([^:/@\s]+):([^@/\s]+)@/gi;
+// "password=…", "?token=…", "auth_token=…" in query strings and messages, and HTTP credentials.
+const ASSIGNED = /\b([a-z_]*(?:pass(?:word)?|passwd|pwd|token|secret|seed|api[_-]?key|creds))=([^\s&,;"']+)/gi;
+const HTTP_CREDS = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
 /** Splits a key into lower-case words: camelCase, snake_case, kebab-case, dotted and acronym boundaries. */
 export function keyWords(key: string): string[] {
@@ -86,10 +89,16 @@ export function isBodyKey(key: string): boolean {
   return BODY_KEYS.has(key.toLowerCase());
 }
 
-/** Masks secret-looking content in a free-text string: PEM blocks and NATS seeds entirely, URL passwords. */
+/**
+ * Masks secret-looking content in a free-text string: PEM blocks and NATS seeds mask the whole string; URL
+ * passwords, `password=…`/`token=…` assignments and Bearer/Basic credentials are masked in place.
+ */
 export function redactString(s: string): string {
   if (PEM.test(s) || NATS_SEED.test(s)) return REDACTED;
-  return s.includes("://") ? s.replace(URL_CREDS, `$1$2:${REDACTED}@`) : s;
+  let out = s.includes("://") ? s.replace(URL_CREDS, `$1$2:${REDACTED}@`) : s;
+  if (out.includes("=")) out = out.replace(ASSIGNED, `$1=${REDACTED}`);
+  if (out.includes("Bearer") || out.includes("Basic")) out = out.replace(HTTP_CREDS, `$1 ${REDACTED}`);
+  return out;
 }
 
 /** Lower-cased, separator-free form used for allow lists: "report_key" and "reportKey" are the same name. */

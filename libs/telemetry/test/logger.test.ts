@@ -90,6 +90,11 @@ describe("logger", () => {
     expect(redactString("-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----")).toBe("[REDACTED]");
     expect(redact({ note: ["-----BEGIN CERTIFICATE-----x"] })).toEqual({ note: ["[REDACTED]"] });
     expect(redactString("plain text")).toBe("plain text");
+    expect(redactString("GET /x?token=abc123&user=me failed: password=hunter2, db_password=p2")).toBe(
+      "GET /x?token=[REDACTED]&user=me failed: password=[REDACTED], db_password=[REDACTED]",
+    );
+    expect(redactString("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x.y")).toBe("Authorization: Bearer [REDACTED]");
+    expect(redactString("a=1 b=2 Basic facts")).toBe("a=1 b=2 Basic facts");
   });
 
   test("logger - body, payload and data are dropped at info and kept at debug", () => {
