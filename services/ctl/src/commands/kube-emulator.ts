@@ -55,8 +55,9 @@ export const kubeEmulator: Command = {
         });
         started.push(emu);
         for (const f of faults) emu.faults.inject(f as never);
+        // `listening <url>` is the readiness line scripts wait for; details go on their own lines first.
         process.stdout.write(
-          `listening ${emu.url}${name ? ` cluster=${name}` : ""} kubeconfig=${emu.kubeconfigPath}\n`,
+          `${name ? `cluster ${name}\n` : ""}kubeconfig ${emu.kubeconfigPath}\nlistening ${emu.url}\n`,
         );
       }
     } catch (err) {
