@@ -18,7 +18,7 @@ import { contentHash, coreMsgId, jetStreamMsgId, rejectMsgId } from "./msgid.js"
 import { headerMap, normalizeMessage } from "./normalize/normalize.js";
 import { type HeaderMap, type NormalizeLimits, rejectLabel } from "./normalize/types.js";
 import { clusterKey } from "./source.js";
-import type { TraceStarter } from "./trace.js";
+import type { TraceRunner } from "./trace.js";
 
 export interface Upstream {
   cluster: ClusterRef;
@@ -40,7 +40,7 @@ export interface IngestDeps {
   limits: NormalizeLimits;
   metrics: GatewayMetrics;
   logger: LoggerLike;
-  trace: TraceStarter;
+  trace: TraceRunner;
   /** How long to keep retrying an internal publish before giving up (the upstream message is then nak'ed). */
   publishRetryMs: number;
 }
@@ -99,7 +99,7 @@ export function createIngest(d: IngestDeps): Ingest {
     }
     d.metrics.normalized(cluster, n.events.length);
     d.metrics.published(cluster, n.events.length);
-    for (const r of n.rejections) d.metrics.rejected(rejectLabel(r.code), 1);
+    for (const r of n.rejections) d.metrics.rejected(cluster, rejectLabel(r.code), r.code);
   };
 }
 
@@ -112,7 +112,6 @@ async function publishEvent(
   msgId: string,
   receivedAt: string,
 ): Promise<void> {
-  const span = d.trace(event, upstreamHeaders);
   const env: EventEnvelope = {
     v: 1,
     cluster: up.cluster,
@@ -122,16 +121,12 @@ async function publishEvent(
     receivedAt,
     event,
   };
-  try {
-    await publishDurable(d.js, eventSubject(up.cluster), encodeRecord(env), {
+  await d.trace(event, upstreamHeaders, { cluster: clusterKey(up.cluster), natsSubject }, (traceparent) =>
+    publishDurable(d.js, eventSubject(up.cluster), encodeRecord(env), {
       msgId,
-      headers: { traceparent: span.traceparent },
+      headers: { traceparent },
       retryForMs: d.publishRetryMs,
       timeoutMs: Math.min(5000, d.publishRetryMs),
-    });
-    span.done?.();
-  } catch (err) {
-    span.done?.(err);
-    throw err;
-  }
+    }),
+  );
 }

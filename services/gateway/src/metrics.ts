@@ -12,10 +12,19 @@ export interface MetricsLike {
   gauge(name: string, help: string, labelNames?: readonly string[]): GaugeLike;
 }
 
+/** The shared catalogue of libs/telemetry (pipelineMetrics): the gateway feeds its gateway rows too. */
+export interface PipelineLike {
+  received(l: { cluster: string; transport: "nats" | "jetstream" }): void;
+  normalized(l: { cluster: string }): void;
+  rejected(l: { cluster: string; reason: string }): void;
+  deadLettered(l: { stage: "gateway"; code: string }): void;
+}
+
 export interface GatewayMetrics {
-  received(cluster: string, transport: string): void;
+  received(cluster: string, transport: "nats" | "jetstream"): void;
   normalized(cluster: string, n: number): void;
-  rejected(reason: string, n: number): void;
+  /** `reason` is the short code (rejectLabel), `code` the EVT_GATEWAY_* code. */
+  rejected(cluster: string, reason: string, code: string): void;
   published(cluster: string, n: number): void;
   publishFailed(cluster: string): void;
   connection(cluster: string, transport: string, connected: boolean): void;
@@ -30,8 +39,28 @@ const noop: GatewayMetrics = {
   connection() {},
 };
 
-export function gatewayMetrics(m?: MetricsLike): GatewayMetrics {
-  if (!m) return noop;
+export function gatewayMetrics(m?: MetricsLike, pipeline?: PipelineLike): GatewayMetrics {
+  const own = m ? ownMetrics(m) : noop;
+  if (!pipeline) return own;
+  return {
+    ...own,
+    received(cluster, transport) {
+      own.received(cluster, transport);
+      pipeline.received({ cluster, transport });
+    },
+    normalized(cluster, n) {
+      own.normalized(cluster, n);
+      for (let i = 0; i < n; i++) pipeline.normalized({ cluster });
+    },
+    rejected(cluster, reason, code) {
+      own.rejected(cluster, reason, code);
+      pipeline.rejected({ cluster, reason });
+      pipeline.deadLettered({ stage: "gateway", code });
+    },
+  };
+}
+
+function ownMetrics(m: MetricsLike): GatewayMetrics {
   const received = m.counter("evtrigger_gateway_received_total", "NATS messages received", ["cluster", "transport"]);
   const normalized = m.counter("evtrigger_gateway_normalized_total", "CloudEvents normalized", ["cluster"]);
   const rejected = m.counter("evtrigger_gateway_rejected_total", "Inputs dead-lettered, by reason", ["reason"]);
@@ -43,9 +72,13 @@ export function gatewayMetrics(m?: MetricsLike): GatewayMetrics {
   ]);
   return {
     received: (cluster, transport) => received.inc({ cluster, transport }),
-    normalized: (cluster, n) => n && normalized.inc({ cluster }, n),
-    rejected: (reason, n) => n && rejected.inc({ reason }, n),
-    published: (cluster, n) => n && published.inc({ cluster }, n),
+    normalized: (cluster, n) => {
+      if (n) normalized.inc({ cluster }, n);
+    },
+    rejected: (_cluster, reason) => rejected.inc({ reason }),
+    published: (cluster, n) => {
+      if (n) published.inc({ cluster }, n);
+    },
     publishFailed: (cluster) => failed.inc({ cluster }),
     connection: (cluster, transport, up) => conn.set({ cluster, transport }, up ? 1 : 0),
   };

@@ -3,10 +3,10 @@
 import { type Bus, ensureTopology } from "@evtrigger/bus";
 import { type ClusterStatus, ClusterSupervisor, type LinkTuning } from "./cluster.js";
 import { createIngest } from "./ingest.js";
-import { gatewayMetrics, type LoggerLike, type MetricsLike, silentLogger } from "./metrics.js";
+import { gatewayMetrics, type LoggerLike, type MetricsLike, type PipelineLike, silentLogger } from "./metrics.js";
 import { DEFAULT_LIMITS, type NormalizeLimits } from "./normalize/types.js";
 import { type ClusterNatsSource, clusterKey } from "./source.js";
-import { type TraceStarter, w3cTraceStarter } from "./trace.js";
+import { type TraceRunner, w3cTrace } from "./trace.js";
 
 export interface GatewayLimits extends NormalizeLimits, LinkTuning {
   /** Keep retrying an internal publish this long before nak'ing upstream (JetStream) or losing it (core). */
@@ -30,8 +30,10 @@ export interface GatewayDeps {
   clusters: ClusterNatsSource;
   logger?: LoggerLike;
   metrics?: MetricsLike;
+  /** libs/telemetry pipelineMetrics(metrics): the shared evtrigger_messages_* series. */
+  pipeline?: PipelineLike;
   /** traceparent for each internal message; default: W3C child of the CE/upstream trace, else a new trace. */
-  trace?: TraceStarter;
+  trace?: TraceRunner;
   limits?: Partial<GatewayLimits>;
   /** Create/update the internal streams at start (default true). */
   ensureTopology?: boolean;
@@ -56,14 +58,14 @@ export interface Gateway {
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const limits: GatewayLimits = { ...DEFAULT_GATEWAY_LIMITS, ...deps.limits };
   const logger = deps.logger ?? silentLogger;
-  const metrics = gatewayMetrics(deps.metrics);
+  const metrics = gatewayMetrics(deps.metrics, deps.pipeline);
   if (deps.ensureTopology !== false) await ensureTopology(deps.bus.jsm, deps.bus.kvm);
   const ingest = createIngest({
     js: deps.bus.js,
     limits,
     metrics,
     logger,
-    trace: deps.trace ?? w3cTraceStarter,
+    trace: deps.trace ?? w3cTrace,
     publishRetryMs: limits.publishRetryMs,
   });
   const supervisors = new Map<string, ClusterSupervisor>();

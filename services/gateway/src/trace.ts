@@ -1,14 +1,17 @@
-// The `traceparent` written with each event. Default: a W3C child of the CE distributed-tracing extension, else of
-// the upstream message's traceparent header, else a new trace. main.ts may swap in an OpenTelemetry-backed one.
+// The `traceparent` written with each event. w3cTrace: a W3C child of the CE distributed-tracing extension, else of
+// the upstream message's traceparent header, else a new trace, with no tracing SDK. otelTrace (otel-trace.ts)
+// records a real span through libs/telemetry; main.ts picks it.
 import { randomBytes } from "node:crypto";
 import type { CloudEventJson } from "@evtrigger/bus";
 import type { HeaderMap } from "./normalize/types.js";
 
-/** Returns the traceparent for the internal message; `done` ends a span if the implementation opened one. */
-export type TraceStarter = (
+/** Runs `publish` inside the event's trace, handing it the traceparent to write on the internal message. */
+export type TraceRunner = <T>(
   event: CloudEventJson,
   upstream: HeaderMap,
-) => { traceparent: string; done?(err?: unknown): void };
+  where: { cluster: string; natsSubject: string },
+  publish: (traceparent: string) => Promise<T>,
+) => Promise<T>;
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ZERO_TRACE = "0".repeat(32);
@@ -21,9 +24,12 @@ export function parseTraceparent(v: unknown): { traceId: string; spanId: string;
   return { traceId: m[1]!, spanId: m[2]!, flags: m[3]! };
 }
 
-export const w3cTraceStarter: TraceStarter = (event, upstream) => {
+/** A child traceparent of the CE's, else of the upstream header's, else the root of a new trace. */
+export function childTraceparent(event: CloudEventJson, upstream: HeaderMap): string {
   const parent = parseTraceparent(event.traceparent) ?? parseTraceparent(upstream.get("traceparent"));
   const span = randomBytes(8).toString("hex");
-  if (parent) return { traceparent: `00-${parent.traceId}-${span}-${parent.flags}` };
-  return { traceparent: `00-${randomBytes(16).toString("hex")}-${span}-01` };
-};
+  if (parent) return `00-${parent.traceId}-${span}-${parent.flags}`;
+  return `00-${randomBytes(16).toString("hex")}-${span}-01`;
+}
+
+export const w3cTrace: TraceRunner = (event, upstream, _where, publish) => publish(childTraceparent(event, upstream));
