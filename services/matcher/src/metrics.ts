@@ -1,5 +1,6 @@
-// The matcher's Prometheus series (evtrigger_matcher_*). Trigger labels are bounded (boundedLabels).
-import { boundedLabels, type Metrics } from "@evtrigger/telemetry";
+// The matcher's Prometheus series: its own evtrigger_matcher_* plus its part of the shared pipeline catalogue
+// (evtrigger_matches_total{cluster,trigger}, dead letters, consumer lag), with bounded label values.
+import { type Metrics, pipelineMetrics } from "@evtrigger/telemetry";
 
 /** Matching is microseconds, not milliseconds: buckets from 5 µs to 10 ms. */
 const MATCH_BUCKETS = [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01];
@@ -7,7 +8,7 @@ const MATCH_BUCKETS = [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.
 export type EventOutcome = "matched" | "unmatched" | "no_trigger" | "invalid_envelope";
 
 export function matcherMetrics(m: Metrics) {
-  const boundTrigger = boundedLabels(200);
+  const pm = pipelineMetrics(m);
   const events = m.counter("evtrigger_matcher_events_total", "Events consumed from EVT_EVENTS, by outcome", [
     "outcome",
   ]);
@@ -35,7 +36,10 @@ export function matcherMetrics(m: Metrics) {
   const reportErrors = m.counter("evtrigger_matcher_report_errors_total", "Failed event report updates");
   return {
     event: (o: EventOutcome) => events.inc({ outcome: o }),
-    match: (trigger: string) => matches.inc(boundTrigger({ trigger })),
+    match: (cluster: string, trigger: string) => pm.matched({ cluster, trigger }),
+    deadLettered: (code: string) => pm.deadLettered({ stage: "matcher", code }),
+    consumerLag: (pending: number, ackPending: number) =>
+      pm.consumerLag({ stream: "EVT_EVENTS", consumer: "evt-matcher" }, { pending, ackPending }),
     index(s: { sources: number; invalid: number; unindexed: number }) {
       sources.set(s.sources);
       invalid.set(s.invalid);

@@ -64,6 +64,10 @@ export interface Matcher {
 export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
   const { bus, store, logger } = deps;
   const metrics = matcherMetrics(deps.metrics);
+  deps.metrics.onScrape(async () => {
+    const ci = await bus.jsm.consumers.info(CONSUMERS.matcher.stream, CONSUMERS.matcher.durable);
+    metrics.consumerLag(ci.num_pending, ci.num_ack_pending);
+  });
   if (deps.ensureTopology ?? true) {
     await ensureTopology(bus.jsm, bus.kvm);
     await ensureDurable(bus.jsm, { ...CONSUMERS.matcher, maxAckPending: deps.maxAckPending ?? 1000 });
@@ -150,6 +154,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
         `${m.info.stream}:${m.info.streamSequence}`,
       );
       metrics.event("invalid_envelope");
+      metrics.deadLettered(env.code);
       logger.warn("undecodable event dead-lettered", { seq: m.info.streamSequence, reason: env.message });
       return ack();
     }
@@ -215,7 +220,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
       }
     }
     await Promise.all(publishes);
-    for (const t of seen) metrics.match(t);
+    for (const t of seen) metrics.match(clusterKey, t);
     metrics.event(seen.size ? "matched" : "no_trigger");
     for (const f of fired) {
       reports.record(env.cluster, f.name, {
