@@ -36,6 +36,7 @@ export { dataEntries, INSTANTIATE_ANNOTATION, regexProblem } from "./semantics.j
 export type { KubeconfigResolver } from "./state.js";
 export { ConfigState, kubeconfigFromSecrets, objectKey } from "./state.js";
 export { conditionFor, mergeCondition } from "./statusWriter.js";
+export type { TemplateFuncs } from "./templates.js";
 export { findSingleQuotedString, hasTemplateEngine, isTemplate, templateProblem } from "./templates.js";
 export type * from "./types.js";
 export type { CheckResult, ProblemSource } from "./validate.js";

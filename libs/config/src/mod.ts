@@ -37,6 +37,7 @@ export type {
   StopMatchingBehavior,
   SveltosCluster,
   SyncMode,
+  TemplateFuncs,
   ValidationProblem,
 } from "./internal.js";
 export {
@@ -72,6 +73,7 @@ export {
   parseNatsConfig,
   regexProblem,
   selectClusters,
+  TEXT_TEMPLATE_ANNOTATION,
   templateProblem,
   validateObject,
 } from "./internal.js";

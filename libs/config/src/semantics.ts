@@ -1,7 +1,7 @@
 // Checks beyond the schema: what Sveltos would only discover at run time (regexes, templates, selectors).
 import { RE2JS } from "re2js";
 import { joinPath } from "./schemaErrors.js";
-import { isTemplate, templateProblem } from "./templates.js";
+import { isTemplate, type TemplateFuncs, templateProblem } from "./templates.js";
 import type { EventSource, EventTrigger, KubeObject, LabelSelector } from "./types.js";
 
 export interface FieldProblem {
@@ -10,6 +10,8 @@ export interface FieldProblem {
 }
 
 export const INSTANTIATE_ANNOTATION = "projectsveltos.io/instantiate";
+/** On an EventTrigger: render with sprig's TxtFuncMap (sic, Sveltos' spelling). */
+export const TEXT_TEMPLATE_ANNOTATION = "projectsveltos.io/tex-template";
 
 /** Compiles a pattern under RE2 (Go regexp) rules; returns the error text or undefined. */
 export function regexProblem(pattern: string): string | undefined {
@@ -57,9 +59,15 @@ export function selectorProblems(sel: LabelSelector | undefined, base: (string |
   return out;
 }
 
-function templated(out: FieldProblem[], name: string, value: unknown, path: (string | number)[]): void {
+function templated(
+  out: FieldProblem[],
+  name: string,
+  value: unknown,
+  path: (string | number)[],
+  funcs: TemplateFuncs = "default",
+): void {
   if (typeof value !== "string" || !isTemplate(value)) return;
-  const why = templateProblem(name, value);
+  const why = templateProblem(name, value, funcs);
   if (why) out.push({ path: joinPath(path), reason: why });
 }
 
@@ -67,9 +75,11 @@ export function eventTriggerProblems(et: EventTrigger): FieldProblem[] {
   const out: FieldProblem[] = [];
   const s = et.spec;
   const name = et.metadata.name;
+  // destinationCluster always uses the normal map (Sveltos); the rest follows the annotation.
+  const funcs: TemplateFuncs = et.metadata.annotations?.[TEXT_TEMPLATE_ANNOTATION] !== undefined ? "text" : "default";
   if (typeof s.cloudEventAction === "string") {
     if (isTemplate(s.cloudEventAction))
-      templated(out, `${name}-cloudEventAction`, s.cloudEventAction, ["spec", "cloudEventAction"]);
+      templated(out, `${name}-cloudEventAction`, s.cloudEventAction, ["spec", "cloudEventAction"], funcs);
     else if (s.cloudEventAction !== "Create" && s.cloudEventAction !== "Delete") {
       out.push({
         path: "spec.cloudEventAction",
@@ -77,19 +87,19 @@ export function eventTriggerProblems(et: EventTrigger): FieldProblem[] {
       });
     }
   }
-  templated(out, `${name}-eventSourceName`, s.eventSourceName, ["spec", "eventSourceName"]);
-  templated(out, `${name}-profileNameFormat`, s.profileNameFormat, ["spec", "profileNameFormat"]);
+  templated(out, `${name}-eventSourceName`, s.eventSourceName, ["spec", "eventSourceName"], funcs);
+  templated(out, `${name}-profileNameFormat`, s.profileNameFormat, ["spec", "profileNameFormat"], funcs);
   for (const f of ["name", "namespace"] as const) {
     templated(out, `${name}-destinationCluster`, s.destinationCluster?.[f], ["spec", "destinationCluster", f]);
   }
   (s.policyRefs ?? []).forEach((ref, i) => {
     for (const f of ["name", "namespace", "path"] as const)
-      templated(out, `${name}-policyRef`, ref[f], ["spec", "policyRefs", i, f]);
+      templated(out, `${name}-policyRef`, ref[f], ["spec", "policyRefs", i, f], funcs);
   });
   for (const gen of ["configMapGenerator", "secretGenerator"] as const) {
     (s[gen] ?? []).forEach((g, i) => {
       for (const f of ["name", "namespace", "nameFormat"] as const)
-        templated(out, `${name}-${gen}`, g[f], ["spec", gen, i, f]);
+        templated(out, `${name}-${gen}`, g[f], ["spec", gen, i, f], funcs);
     });
   }
   if (s.destinationCluster && s.destinationClusterSelector) {
@@ -124,7 +134,8 @@ export function instantiatedDataProblems(obj: KubeObject): FieldProblem[] {
   if (obj.metadata.annotations?.[INSTANTIATE_ANNOTATION] === undefined) return [];
   const out: FieldProblem[] = [];
   for (const [key, text, field] of dataEntries(obj)) {
-    const why = templateProblem(`${obj.metadata.name}/${key}`, text);
+    // The rendering trigger (and so the func map) is unknown here: check with the larger text map.
+    const why = templateProblem(`${obj.metadata.name}/${key}`, text, "text");
     if (why) out.push({ path: joinPath([field, key]), reason: why });
   }
   return out;

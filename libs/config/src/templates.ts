@@ -4,7 +4,9 @@
 // structural fallback) even while the engine is absent or broken. The single-quote check needs no engine.
 
 type CheckResult = { ok: true } | { ok: false; error: unknown };
-type CheckFn = (name: string, text: string) => CheckResult;
+/** Sveltos renders with sprig.FuncMap, or sprig.TxtFuncMap under the `projectsveltos.io/tex-template` annotation. */
+export type TemplateFuncs = "default" | "text";
+type CheckFn = (name: string, text: string, funcs?: TemplateFuncs) => CheckResult;
 
 const ENGINE = "@evtrigger/gotemplate";
 const engine: Record<string, unknown> | undefined = await import(ENGINE).catch(() => undefined);
@@ -74,14 +76,14 @@ function quoteHint(literal: string): string {
 }
 
 /** Returns why `text` does not parse as a Go template, or undefined when it parses. */
-export function templateProblem(name: string, text: string): string | undefined {
+export function templateProblem(name: string, text: string, funcs: TemplateFuncs = "default"): string | undefined {
   const quoted = findSingleQuotedString(text);
   if (quoted !== undefined) return quoteHint(quoted);
   const check = engineCheck();
   if (!check) return structureProblem(text);
   let result: CheckResult;
   try {
-    result = check(name, text);
+    result = check(name, text, funcs);
   } catch (err) {
     return `template check failed: ${err instanceof Error ? err.message : String(err)}`;
   }

@@ -168,6 +168,12 @@ describe("validate - broken corpus", () => {
       /does not parse as a Go template/,
     ],
     [
+      "unknown template function",
+      trigger({ cloudEventAction: "{{ nosuchfunc .CloudEvent.type }}" }),
+      "spec.cloudEventAction",
+      /function "nosuchfunc" not defined/,
+    ],
+    [
       "templated policyRef name",
       trigger({ policyRefs: [{ kind: "ConfigMap", name: "{{ .Cluster.metadata.name " }] }),
       "spec.policyRefs[0].name",
