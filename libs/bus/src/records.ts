@@ -48,6 +48,8 @@ export interface MatchRecord {
   triggerGeneration: number;
   natsSubject: string;
   subscription: string;
+  /** When the gateway received the event (EventEnvelope.receivedAt): the start of the end-to-end latency. */
+  receivedAt?: string;
   matchedAt: string;
   event: CloudEventJson;
 }

@@ -116,7 +116,7 @@ export async function devUp(o: DevUpOptions): Promise<DevStack> {
         kind: "SveltosCluster",
         metadata: { name: DEV_CLUSTER.name, namespace: DEV_CLUSTER.namespace, labels },
         spec: {},
-      },
+      } as never,
     ]);
 
     // Managed cluster: the sveltos-nats Secret pointing at our NATS server.
