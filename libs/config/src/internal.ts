@@ -32,7 +32,7 @@ export { natsAuthorizationSchema, natsConnectionSchema } from "./schemas/nats.js
 export { toAjvSchema } from "./schemas/openapi.js";
 export type { ClusterSelection } from "./selector.js";
 export { clusterSetMembers, matchesSelector, selectClusters } from "./selector.js";
-export { dataEntries, INSTANTIATE_ANNOTATION, regexProblem } from "./semantics.js";
+export { dataEntries, INSTANTIATE_ANNOTATION, regexProblem, TEXT_TEMPLATE_ANNOTATION } from "./semantics.js";
 export type { KubeconfigResolver } from "./state.js";
 export { ConfigState, kubeconfigFromSecrets, objectKey } from "./state.js";
 export { conditionFor, mergeCondition } from "./statusWriter.js";
