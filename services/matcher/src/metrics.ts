@@ -12,7 +12,6 @@ export function matcherMetrics(m: Metrics) {
   const events = m.counter("evtrigger_matcher_events_total", "Events consumed from EVT_EVENTS, by outcome", [
     "outcome",
   ]);
-  const matches = m.counter("evtrigger_matcher_matches_total", "Match records published, by EventTrigger", ["trigger"]);
   const invalid = m.gauge(
     "evtrigger_matcher_invalid_eventsources",
     "EventSources skipped because they are invalid (e.g. a pattern that is not RE2)",
