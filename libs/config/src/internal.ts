@@ -12,6 +12,7 @@ export type { KubeConfigStoreOptions } from "./kubeStore.js";
 export { KubeConfigStore, loadKubeConfig, resourceOf, WATCHED } from "./kubeStore.js";
 export type { ListWatchHandlers, ListWatchOptions } from "./kubeWatch.js";
 export { ListWatch } from "./kubeWatch.js";
+export { MemoryConfigStore } from "./memoryStore.js";
 export type { NatsConfigResult } from "./natsConfig.js";
 export {
   decodeNatsAuthorization,

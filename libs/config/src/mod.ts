@@ -63,6 +63,7 @@ export {
   KubeConfigStore,
   loadKubeConfig,
   loadYamlDocuments,
+  MemoryConfigStore,
   matchesSelector,
   NATS_SECRET_KEY,
   NATS_SECRET_NAME,

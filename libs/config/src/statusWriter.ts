@@ -50,11 +50,24 @@ export class StatusWriter {
   private readonly queued = new Map<string, { path: string; name: string; condition: Condition }>();
   private readonly running = new Map<string, Promise<void>>();
   private closed = false;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly http: KubeHttp,
     private readonly onError: (err: Error) => void,
+    /** Concurrent writes at most (an initial sync of thousands of objects must not flood the API). */
+    private readonly concurrency = 8,
   ) {}
+
+  private async slot(): Promise<() => void> {
+    if (this.active >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    return () => {
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
 
   /** Fire-and-forget: errors go to onError. */
   enqueue(collectionPath: string, name: string, condition: Condition): void {
@@ -66,11 +79,19 @@ export class StatusWriter {
   private drain(id: string): void {
     const p = (async () => {
       for (let job = this.queued.get(id); job && !this.closed; job = this.queued.get(id)) {
+        const release = await this.slot();
+        if (this.closed) {
+          release();
+          break;
+        }
+        const current = this.queued.get(id) ?? job; // the latest wish, if it changed while waiting
         this.queued.delete(id);
         try {
-          await this.setCondition(job.path, job.name, job.condition);
+          await this.setCondition(current.path, current.name, current.condition);
         } catch (err) {
           if ((err as KubeApiError).status !== 404) this.onError(err as Error); // deleted meanwhile: nothing to say
+        } finally {
+          release();
         }
       }
     })().finally(() => this.running.delete(id));
@@ -113,6 +134,7 @@ export class StatusWriter {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const wake of this.waiting.splice(0)) wake();
     await Promise.allSettled([...this.running.values()]);
   }
 }
