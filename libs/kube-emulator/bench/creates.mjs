@@ -34,11 +34,17 @@ export async function benchCreates({ total = 1000, concurrency = 8 } = {}) {
     // Warm-up: TLS sessions and JIT.
     await rate(200, concurrency, () => version.getCode());
     await rate(200, concurrency, (i) =>
-      core.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: `warm-${i}` }, data: { i: String(i) } } }),
+      core.createNamespacedConfigMap({
+        namespace: "default",
+        body: { metadata: { name: `warm-${i}` }, data: { i: String(i) } },
+      }),
     );
     const baseline = await rate(total, concurrency, () => version.getCode());
     const creates = await rate(total, concurrency, (i) =>
-      core.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: `cm-${i}` }, data: { i: String(i) } } }),
+      core.createNamespacedConfigMap({
+        namespace: "default",
+        body: { metadata: { name: `cm-${i}` }, data: { i: String(i) } },
+      }),
     );
     return {
       name: "kube-emulator creates (client-node, ConfigMap)",

@@ -6,7 +6,7 @@ import type { Ctx } from "./api/target.js";
 import { createObject } from "./api/writes.js";
 import { FaultInjector } from "./faults.js";
 import { writeKubeconfig } from "./kubeconfig.js";
-import { ApiHttpServer } from "./server/http.js";
+import { ApiHttpServer, type RequestRecord } from "./server/http.js";
 import { makeServingCert } from "./server/tls.js";
 import { Store } from "./store/store.js";
 
@@ -23,6 +23,8 @@ export interface KubeEmulatorOptions {
   clusterName?: string;
   /** How many changes a watch can resume across before getting 410 Gone; default 10000. */
   watchHistory?: number;
+  /** Called for every authenticated resource request (verb, group, resource, subresource, ...). */
+  onRequest?: (r: RequestRecord) => void;
 }
 
 /** Test hooks into the object store. */
@@ -75,7 +77,15 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
   seed(ctx);
   const faults = new FaultInjector();
   const tls = makeServingCert(host);
-  const http = new ApiHttpServer({ host, port: opts.port ?? 0, token, ctx, faults, tls });
+  const http = new ApiHttpServer({
+    host,
+    port: opts.port ?? 0,
+    token,
+    ctx,
+    faults,
+    tls,
+    onRequest: opts.onRequest,
+  });
   const port = await http.listen();
   const url = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const kubeconfigPath =

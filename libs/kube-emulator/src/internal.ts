@@ -3,6 +3,7 @@ export type { EmulatorStore, KubeEmulator, KubeEmulatorOptions } from "./emulato
 export { startKubeEmulator, startKubeEmulators } from "./emulator.js";
 export { ApiError, KubeEmulatorError } from "./errors.js";
 export type { FaultAction, FaultMatch, FaultSpec } from "./faults.js";
+export type { RequestRecord } from "./server/http.js";
 export { checkSpec as checkFaultSpec, FaultInjector } from "./faults.js";
 export { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.js";
 export { recordUpdate, serverSideApply } from "./patch/apply.js";

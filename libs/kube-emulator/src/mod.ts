@@ -8,6 +8,7 @@ export type {
   KubeEmulator,
   KubeEmulatorOptions,
   KubeObject,
+  RequestRecord,
 } from "./internal.js";
 export {
   ApiError,

@@ -224,4 +224,42 @@ spec:
     );
     expect(await ok(["get", "deploy", "web", "-o", "jsonpath={.metadata.generation}"])).toBe("2");
   });
+
+  test("kubectl - create generators (protobuf request bodies) store the fields kubectl set", async () => {
+    await ok(["create", "deployment", "gen-web", "--image=nginx:1", "--port=8080", "--replicas=2"]);
+    await ok(["create", "service", "clusterip", "gen-svc", "--tcp=80:8080"]);
+    await ok(["create", "role", "gen-role", "--verb=get,list", "--resource=configmaps"]);
+    await ok(["create", "rolebinding", "gen-rb", "--role=gen-role", "--serviceaccount=default:default"]);
+    await ok(["create", "serviceaccount", "gen-sa"]);
+    const dep = await ok([
+      "get",
+      "deploy",
+      "gen-web",
+      "-o",
+      "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}",
+    ]);
+    expect(dep).toBe("2 nginx:1 8080");
+    expect(
+      await ok([
+        "get",
+        "svc",
+        "gen-svc",
+        "-o",
+        "jsonpath={.spec.ports[0].port}/{.spec.ports[0].targetPort} {.spec.type}",
+      ]),
+    ).toBe("80/8080 ClusterIP");
+    expect(await ok(["get", "role", "gen-role", "-o", "jsonpath={.rules}"])).toBe(
+      '[{"apiGroups":[""],"resources":["configmaps"],"verbs":["get","list"]}]',
+    );
+    expect(
+      await ok([
+        "get",
+        "rolebinding",
+        "gen-rb",
+        "-o",
+        "jsonpath={.subjects[0].kind}:{.subjects[0].name} {.roleRef.name}",
+      ]),
+    ).toBe("ServiceAccount:default gen-role");
+    expect(await ok(["get", "sa", "gen-sa", "-o", "name"])).toBe("serviceaccount/gen-sa\n");
+  });
 });

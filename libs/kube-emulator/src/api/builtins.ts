@@ -46,6 +46,13 @@ export function builtinTypes(): ResourceType[] {
       fields: ["spec", "status"],
       categories: ["all"],
     }),
+    // Pods are stored and served (kubectl and RBAC rules refer to them); nothing schedules or runs them.
+    builtin("", "Pod", "pods", true, {
+      shortNames: ["po"],
+      hasStatus: true,
+      fields: ["spec", "status"],
+      categories: ["all"],
+    }),
     builtin("", "Event", "events", true, {
       shortNames: ["ev"],
       fields: [

@@ -18,6 +18,20 @@ export interface HttpOptions {
   faults: FaultInjector;
   /** Serving certificate and key (PEM); kubectl sends bearer tokens only over TLS. */
   tls: { certPem: string; keyPem: string };
+  /** Sees every authenticated resource request (e.g. to derive RBAC rules from a recorded run). */
+  onRequest?: (r: RequestRecord) => void;
+}
+
+/** One resource request as RBAC sees it: verb, API group, resource and subresource. */
+export interface RequestRecord {
+  verb: string;
+  group: string;
+  version: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  userAgent: string;
 }
 
 function send(res: ServerResponse, reply: Reply): void {
@@ -91,6 +105,11 @@ export class ApiHttpServer {
     if (r.kind === "emulator") return send(res, await this.admin(req, r.rest));
 
     const verb = r.kind === "resource" ? verbOf(req.method ?? "GET", r, url.searchParams) : undefined;
+    if (r.kind === "resource" && verb && this.o.onRequest) {
+      const { group, version, resource, subresource, namespace, name } = r;
+      const userAgent = req.headers["user-agent"] ?? "";
+      this.o.onRequest({ verb, group, version, resource, subresource, namespace, name, userAgent });
+    }
     const fault = this.o.faults.take({
       verb: verb ?? req.method?.toLowerCase(),
       resource: r.kind === "resource" ? r.resource : undefined,

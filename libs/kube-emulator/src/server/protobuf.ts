@@ -1,73 +1,140 @@
 import { errors } from "../errors.js";
 
-// Just enough Kubernetes protobuf to read what kubectl's typed clients POST (kubectl create namespace /
-// secret / configmap / serviceaccount send application/vnd.kubernetes.protobuf). Responses stay JSON:
+// Just enough Kubernetes protobuf to read what kubectl's typed clients POST: `kubectl create namespace |
+// secret | configmap | serviceaccount | service | deployment | role | rolebinding | clusterrole |
+// clusterrolebinding` send application/vnd.kubernetes.protobuf. Only the fields those generators set are
+// decoded (field numbers from k8s.io/api generated.proto); others are skipped. Responses stay JSON:
 // kubectl's Accept lists application/json too.
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
-type FieldKind = "string" | "bytes" | "int" | "bool" | Schema | { map: "string" | "bytes" };
+type FieldKind = "string" | "bytes" | "int" | "bool" | "intOrString" | Schema | { map: "string" | "bytes" };
 interface FieldDef {
   name: string;
   kind: FieldKind;
   repeated?: boolean;
+  /** A pointer field in Go: present on the wire only when set, so a zero value is meaningful. */
+  keep?: boolean;
 }
-type Schema = Record<number, FieldDef>;
+type Schema = { [field: number]: FieldDef };
 
-const TIME: Schema = { 1: { name: "seconds", kind: "int" }, 2: { name: "nanos", kind: "int" } };
-const OWNER_REF: Schema = {
-  1: { name: "kind", kind: "string" },
-  3: { name: "name", kind: "string" },
-  4: { name: "uid", kind: "string" },
-  5: { name: "apiVersion", kind: "string" },
-  6: { name: "controller", kind: "bool" },
-  7: { name: "blockOwnerDeletion", kind: "bool" },
-};
+const str = (name: string): FieldDef => ({ name, kind: "string" });
+const strs = (name: string): FieldDef => ({ name, kind: "string", repeated: true });
+const int = (name: string, keep = false): FieldDef => ({ name, kind: "int", keep });
+const msg = (name: string, kind: Schema, repeated = false): FieldDef => ({ name, kind, repeated });
+const strMap = (name: string): FieldDef => ({ name, kind: { map: "string" } });
+
+const OWNER_REF: Schema = { 1: str("kind"), 3: str("name"), 4: str("uid"), 5: str("apiVersion") };
 const OBJECT_META: Schema = {
-  1: { name: "name", kind: "string" },
-  2: { name: "generateName", kind: "string" },
-  3: { name: "namespace", kind: "string" },
-  5: { name: "uid", kind: "string" },
-  6: { name: "resourceVersion", kind: "string" },
-  7: { name: "generation", kind: "int" },
-  8: { name: "creationTimestamp", kind: TIME },
-  11: { name: "labels", kind: { map: "string" } },
-  12: { name: "annotations", kind: { map: "string" } },
-  13: { name: "ownerReferences", kind: OWNER_REF, repeated: true },
-  14: { name: "finalizers", kind: "string", repeated: true },
+  1: str("name"),
+  2: str("generateName"),
+  3: str("namespace"),
+  11: strMap("labels"),
+  12: strMap("annotations"),
+  13: msg("ownerReferences", OWNER_REF, true),
+  14: strs("finalizers"),
 };
-const OBJECT_REF: Schema = {
-  1: { name: "kind", kind: "string" },
-  2: { name: "namespace", kind: "string" },
-  3: { name: "name", kind: "string" },
-  4: { name: "uid", kind: "string" },
-  5: { name: "apiVersion", kind: "string" },
+const OBJECT_REF: Schema = { 1: str("kind"), 2: str("namespace"), 3: str("name"), 4: str("uid"), 5: str("apiVersion") };
+const LABEL_SELECTOR: Schema = {
+  1: strMap("matchLabels"),
+  2: msg("matchExpressions", { 1: str("key"), 2: str("operator"), 3: strs("values") }, true),
 };
+const CONTAINER: Schema = {
+  1: str("name"),
+  2: str("image"),
+  3: strs("command"),
+  4: strs("args"),
+  5: str("workingDir"),
+  6: msg(
+    "ports",
+    { 1: str("name"), 2: int("hostPort"), 3: int("containerPort"), 4: str("protocol"), 5: str("hostIP") },
+    true,
+  ),
+  7: msg("env", { 1: str("name"), 2: str("value") }, true),
+  13: str("terminationMessagePath"),
+  14: str("imagePullPolicy"),
+  20: str("terminationMessagePolicy"),
+};
+const POD_TEMPLATE: Schema = {
+  1: msg("metadata", OBJECT_META),
+  2: msg("spec", {
+    2: msg("containers", CONTAINER, true),
+    3: str("restartPolicy"),
+    6: str("dnsPolicy"),
+    7: strMap("nodeSelector"),
+    8: str("serviceAccountName"),
+    20: msg("initContainers", CONTAINER, true),
+  }),
+};
+const POLICY_RULE: Schema = {
+  1: strs("verbs"),
+  2: strs("apiGroups"),
+  3: strs("resources"),
+  4: strs("resourceNames"),
+  5: strs("nonResourceURLs"),
+};
+const SUBJECT: Schema = { 1: str("kind"), 2: str("apiGroup"), 3: str("name"), 4: str("namespace") };
+const ROLE_REF: Schema = { 1: str("apiGroup"), 2: str("kind"), 3: str("name") };
+const META = msg("metadata", OBJECT_META);
 
 const KINDS: Record<string, Schema> = {
-  Namespace: {
-    1: { name: "metadata", kind: OBJECT_META },
-    2: { name: "spec", kind: { 1: { name: "finalizers", kind: "string", repeated: true } } },
-  },
+  Namespace: { 1: META, 2: msg("spec", { 1: strs("finalizers") }) },
   Secret: {
-    1: { name: "metadata", kind: OBJECT_META },
+    1: META,
     2: { name: "data", kind: { map: "bytes" } },
-    3: { name: "type", kind: "string" },
-    4: { name: "stringData", kind: { map: "string" } },
-    5: { name: "immutable", kind: "bool" },
+    3: str("type"),
+    4: strMap("stringData"),
+    5: { name: "immutable", kind: "bool", keep: true },
   },
   ConfigMap: {
-    1: { name: "metadata", kind: OBJECT_META },
-    2: { name: "data", kind: { map: "string" } },
+    1: META,
+    2: strMap("data"),
     3: { name: "binaryData", kind: { map: "bytes" } },
-    4: { name: "immutable", kind: "bool" },
+    4: { name: "immutable", kind: "bool", keep: true },
   },
   ServiceAccount: {
-    1: { name: "metadata", kind: OBJECT_META },
-    2: { name: "secrets", kind: OBJECT_REF, repeated: true },
-    3: { name: "imagePullSecrets", kind: { 1: { name: "name", kind: "string" } }, repeated: true },
-    4: { name: "automountServiceAccountToken", kind: "bool" },
+    1: META,
+    2: msg("secrets", OBJECT_REF, true),
+    3: msg("imagePullSecrets", { 1: str("name") }, true),
+    4: { name: "automountServiceAccountToken", kind: "bool", keep: true },
   },
+  Service: {
+    1: META,
+    2: msg("spec", {
+      1: msg(
+        "ports",
+        {
+          1: str("name"),
+          2: str("protocol"),
+          3: int("port"),
+          4: { name: "targetPort", kind: "intOrString" },
+          5: int("nodePort"),
+        },
+        true,
+      ),
+      2: strMap("selector"),
+      3: str("clusterIP"),
+      4: str("type"),
+      7: str("sessionAffinity"),
+    }),
+  },
+  Deployment: {
+    1: META,
+    2: msg("spec", {
+      1: int("replicas", true),
+      2: msg("selector", LABEL_SELECTOR),
+      3: msg("template", POD_TEMPLATE),
+      4: msg("strategy", { 1: str("type") }),
+      5: int("minReadySeconds"),
+      6: int("revisionHistoryLimit", true),
+      9: int("progressDeadlineSeconds", true),
+    }),
+  },
+  Pod: { 1: META, 2: msg("spec", POD_TEMPLATE[2]!.kind as Schema) },
+  Role: { 1: META, 2: msg("rules", POLICY_RULE, true) },
+  ClusterRole: { 1: META, 2: msg("rules", POLICY_RULE, true) },
+  RoleBinding: { 1: META, 2: msg("subjects", SUBJECT, true), 3: msg("roleRef", ROLE_REF) },
+  ClusterRoleBinding: { 1: META, 2: msg("subjects", SUBJECT, true), 3: msg("roleRef", ROLE_REF) },
 };
 
 class Reader {
@@ -100,6 +167,13 @@ class Reader {
   }
 }
 
+const INT_OR_STRING: Schema = { 1: int("type", true), 2: int("intVal", true), 3: str("strVal") };
+
+/** Go's encoder writes every non-pointer field, zero or not; JSON would omit them (omitempty). */
+function isZero(v: unknown): boolean {
+  return v === "" || v === 0 || v === false || (typeof v === "object" && v !== null && Object.keys(v).length === 0);
+}
+
 function decodeMessage(buf: Buffer, schema: Schema): Record<string, unknown> {
   const r = new Reader(buf);
   const out: Record<string, unknown> = {};
@@ -117,18 +191,20 @@ function decodeMessage(buf: Buffer, schema: Schema): Record<string, unknown> {
     else if (k === "bool") v = r.varint() !== 0;
     else if (k === "string") v = r.bytes().toString("utf8");
     else if (k === "bytes") v = r.bytes().toString("base64");
-    else if ("map" in k) {
-      const entry = decodeMessage(r.bytes(), {
-        1: { name: "k", kind: "string" },
-        2: { name: "v", kind: k.map as "string" },
-      });
+    else if (k === "intOrString") {
+      const ios = decodeMessage(r.bytes(), INT_OR_STRING);
+      v = ios.type === 1 ? (ios.strVal ?? "") : (ios.intVal ?? 0);
+    } else if ("map" in k) {
+      const entry = decodeMessage(r.bytes(), { 1: str("k"), 2: { name: "v", kind: k.map } });
       if (out[field.name] === undefined) out[field.name] = {};
       (out[field.name] as Record<string, unknown>)[String(entry.k ?? "")] = entry.v ?? "";
       continue;
     } else v = decodeMessage(r.bytes(), k as Schema);
-    if (!field.repeated) out[field.name] = v;
-    else if (Array.isArray(out[field.name])) (out[field.name] as unknown[]).push(v);
-    else out[field.name] = [v];
+    // Elements of repeated fields are kept as they are ("" in apiGroups means the core group).
+    if (field.repeated) {
+      if (Array.isArray(out[field.name])) (out[field.name] as unknown[]).push(v);
+      else out[field.name] = [v];
+    } else if (field.keep || !isZero(v)) out[field.name] = v;
   }
   return out;
 }
@@ -149,8 +225,5 @@ export function decodeK8sProtobuf(body: Buffer): Record<string, unknown> {
   if (!schema)
     throw errors.unsupportedMedia(`application/vnd.kubernetes.protobuf for kind ${tm.kind ?? "?"} (send JSON)`);
   const obj = decodeMessage(Buffer.from(String(unknown.raw ?? ""), "base64"), schema);
-  // creationTimestamp is never meaningful on a write; drop it rather than convert Time.
-  const meta = (obj.metadata ?? {}) as Record<string, unknown>;
-  delete meta.creationTimestamp;
-  return { apiVersion: tm.apiVersion, kind: tm.kind, ...obj, metadata: meta };
+  return { apiVersion: tm.apiVersion, kind: tm.kind, ...obj, metadata: obj.metadata ?? {} };
 }
