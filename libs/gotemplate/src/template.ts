@@ -34,6 +34,7 @@ export function setFuncSets(sets: { default?: FuncMap; text?: FuncMap }): void {
   if (sets.text) funcSets.text = sets.text;
   tables.clear();
   cache.clear();
+  cacheSize = 0;
 }
 
 /** Function table: builtins, overridden by the set's functions (as Go's execFuncs win over builtins). */
@@ -103,13 +104,17 @@ export function parse(name: string, text: string, opts: ParseOptions = {}): Temp
 }
 
 // ---- parse cache ----
+// Keyed by (function set, name) and then by the text itself: the text's hash is cached by V8, so a hit
+// costs no string building. Bounded (cleared when full); parse errors are cached too.
 const CACHE_MAX = 2000;
-const cache = new Map<string, Template | TemplateError>();
+let cacheSize = 0;
+const cache = new Map<string, Map<string, Template | TemplateError>>();
 
-/** parse() through a bounded cache (FIFO eviction) keyed by function set, name and text; parse errors are cached too. */
+/** parse() through the bounded parse cache. */
 export function parseCached(name: string, text: string, funcs: FuncSetName = "default"): Template {
-  const key = `${funcs}\u0000${name}\u0000${text}`;
-  let t = cache.get(key);
+  const outerKey = funcs === "default" ? name : `${funcs}\u0000${name}`;
+  let byText = cache.get(outerKey);
+  let t = byText?.get(text);
   if (t === undefined) {
     try {
       t = parse(name, text, { funcs });
@@ -117,8 +122,17 @@ export function parseCached(name: string, text: string, funcs: FuncSetName = "de
       if (!(e instanceof TemplateError)) throw e;
       t = e;
     }
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-    cache.set(key, t);
+    if (cacheSize >= CACHE_MAX) {
+      cache.clear();
+      cacheSize = 0;
+      byText = undefined;
+    }
+    if (byText === undefined) {
+      byText = new Map();
+      cache.set(outerKey, byText);
+    }
+    byText.set(text, t);
+    cacheSize++;
   }
   if (t instanceof TemplateError) throw t;
   return t;
