@@ -182,3 +182,27 @@ describe("kubeStore", () => {
     expect(out.split("\n")).toContain("manage-namespace/ApplyFailed/Warning");
   });
 });
+
+describe("kubeStore - CRDs installed after start", () => {
+  test("kubeStore - start resolves without the CRDs and their objects appear once installed", async () => {
+    const work = tempDir("evt-config-kube-late-");
+    const emu = await startKubeEmulator();
+    const store = new KubeConfigStore({ kubeconfigPath: emu.kubeconfigPath, writeStatus: false });
+    try {
+      await store.start();
+      expect(store.ready).toBe(true);
+      expect(store.snapshot().eventSources.size).toBe(0);
+      const kubectl = (...args: string[]) =>
+        run("kubectl", ["--kubeconfig", emu.kubeconfigPath, "--cache-dir", join(work, "cache"), ...args]);
+      await kubectl("apply", "-f", crds);
+      await kubectl("apply", "-f", join(seed, "03-user-operation-eventsource.yaml"));
+      await waitFor(() => store.snapshot().eventSources.has("user-operation"), {
+        timeoutMs: 10_000,
+        what: "EventSource after CRD install",
+      });
+    } finally {
+      await store.close();
+      await emu.stop();
+    }
+  });
+});
