@@ -249,37 +249,43 @@ export class ExecState {
     const mark0 = this.mark();
     const val = this.evalPipeline(dot, r.pipe);
     const mark = this.mark();
-    const ndecl = r.pipe.decl.length;
     const savedDotIface = this.dotIface;
     let iterated = false;
-    const one = (index: Value, elem: Value, iface: boolean): boolean => {
-      this.tick();
-      if (ndecl > 0) this.setTopVar(1, elem, iface);
-      if (ndecl > 1) this.setTopVar(2, index, false);
-      this.dotIface = iface;
-      const sig = this.walk(elem, r.list);
-      this.dotIface = savedDotIface;
-      this.pop(mark);
-      return sig === BREAK;
-    };
     if (Array.isArray(val)) {
       iterated = val.length > 0;
       const iface = untypedSlice(val);
-      for (let i = 0; i < val.length; i++) if (one(goInt(i), val[i] ?? null, iface)) break;
+      for (let i = 0; i < val.length; i++) if (this.rangeStep(r, mark, goInt(i), val[i] ?? null, iface)) break;
     } else if (val instanceof Uint8Array) {
       iterated = val.length > 0;
-      for (let i = 0; i < val.length; i++) if (one(goInt(i), goInt(val[i] as number, "uint8"), false)) break;
+      for (let i = 0; i < val.length; i++) {
+        if (this.rangeStep(r, mark, goInt(i), goInt(val[i] as number, "uint8"), false)) break;
+      }
     } else if (val !== undefined && val !== null && isMap(val)) {
       const keys = sortedKeys(val);
       iterated = keys.length > 0;
       const iface = untypedMap(val);
-      for (const k of keys) if (one(k, val[k] ?? null, iface)) break;
+      for (const k of keys) if (this.rangeStep(r, mark, k, val[k] ?? null, iface)) break;
     } else if (val !== undefined && val !== null) {
       this.errorf(`range can't iterate over ${toGoString(val)}`);
     }
+    this.dotIface = savedDotIface;
     if (!iterated && r.elseList !== null) this.walk(dot, r.elseList);
     this.pop(mark0);
     return NORMAL;
+  }
+
+  /** One range iteration (Go's oneIteration); true when the body executed {{break}}. */
+  rangeStep(r: RangeNode, mark: number, index: Value, elem: Value, iface: boolean): boolean {
+    this.tick();
+    const ndecl = r.pipe.decl.length;
+    if (ndecl > 0) this.setTopVar(1, elem, iface);
+    if (ndecl > 1) this.setTopVar(2, index, false);
+    const saved = this.dotIface;
+    this.dotIface = iface;
+    const sig = this.walk(elem, r.list);
+    this.dotIface = saved;
+    this.pop(mark);
+    return sig === BREAK;
   }
 
   walkTemplate(dot: Value, t: TemplateNode): void {
@@ -399,7 +405,7 @@ export class ExecState {
       this.notAFunction(args, final);
       return value;
     }
-    return this.evalFieldChain(dot, value, this.iface, v, v.ident.slice(1), args, final);
+    return this.evalFieldChain(dot, value, this.iface, v, v.ident, args, final, 1);
   }
 
   evalFieldChain(
@@ -410,9 +416,10 @@ export class ExecState {
     ident: string[],
     args: Node[] | null,
     final: Final,
+    from = 0,
   ): Value {
     const n = ident.length;
-    for (let i = 0; i < n - 1; i++) {
+    for (let i = from; i < n - 1; i++) {
       receiver = this.evalField(dot, ident[i] as string, node, null, MISSING, receiver, iface);
       iface = this.iface;
     }
