@@ -23,8 +23,13 @@ interface Analysis {
   block: boolean;
 }
 
-const BEST_WIDTH = 80;
-const BEST_INDENT = 2;
+/** Emitter flavour: yaml.v2 (indent 2, width 80, sequences not indented under keys) or yaml.v3 (indent 4). */
+export interface EmitOptions {
+  v3: boolean;
+}
+
+const V2 = { indent: 2, width: 80 };
+const V3 = { indent: 4, width: 2 ** 31 - 1 };
 
 const isBreakCp = (c: number | undefined): boolean =>
   c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
@@ -137,7 +142,16 @@ class Emitter {
   indent = -1;
   indents: number[] = [];
 
-  constructor(private readonly plainIsStr: (s: string) => boolean) {}
+  private readonly bestIndent: number;
+  private readonly bestWidth: number;
+
+  constructor(
+    private readonly plainIsStr: (s: string) => boolean,
+    private readonly v3: boolean,
+  ) {
+    this.bestIndent = v3 ? V3.indent : V2.indent;
+    this.bestWidth = v3 ? V3.width : V2.width;
+  }
 
   private put(s: string): void {
     this.out += s;
@@ -160,10 +174,15 @@ class Emitter {
     this.whitespace = isWs;
     this.indention = this.indention && isIndention;
   }
-  private increaseIndent(flow: boolean, indentless: boolean): void {
+  /** `inSeqItem`: the node being indented is a block sequence item (yaml.v3 then indents by 2 only). */
+  private increaseIndent(flow: boolean, indentless: boolean, inSeqItem = false): void {
     this.indents.push(this.indent);
-    if (this.indent < 0) this.indent = flow ? BEST_INDENT : 0;
-    else if (!indentless) this.indent += BEST_INDENT;
+    if (this.indent < 0) this.indent = flow ? this.bestIndent : 0;
+    else if (!indentless) {
+      if (!this.v3) this.indent += this.bestIndent;
+      else if (inSeqItem) this.indent += 2;
+      else this.indent = this.bestIndent * Math.floor((this.indent + this.bestIndent) / this.bestIndent);
+    }
   }
   private popIndent(): void {
     this.indent = this.indents.pop() as number;
@@ -179,7 +198,7 @@ class Emitter {
         this.emptyFlow("[", "]");
         return;
       }
-      this.increaseIndent(false, ctx.mapping && !this.indention);
+      this.increaseIndent(false, !this.v3 && ctx.mapping && !this.indention, ctx.sequence);
       for (const item of n.items) {
         this.writeIndent();
         this.indicator("-", true, false, true);
@@ -192,7 +211,7 @@ class Emitter {
       this.emptyFlow("{", "}");
       return;
     }
-    this.increaseIndent(false, false);
+    this.increaseIndent(false, false, ctx.sequence);
     for (const [k, v] of n.entries) {
       this.writeIndent();
       if (this.isSimpleKey(k)) {
@@ -235,7 +254,7 @@ class Emitter {
     }
     if (style === Style.Single && !a.singleQuoted) style = Style.Double;
     if (style === Style.Literal && (!a.block || ctx.simpleKey)) style = Style.Double;
-    this.increaseIndent(true, false);
+    this.increaseIndent(true, false, ctx.sequence);
     const allowBreaks = !ctx.simpleKey;
     if (style === Style.Plain) this.plain(cps, allowBreaks);
     else if (style === Style.Single) this.single(cps, allowBreaks);
@@ -259,7 +278,7 @@ class Emitter {
     for (let i = 0; i < cps.length; i++) {
       const c = cps[i] as number;
       if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && cps[i + 1] !== 0x20) this.writeIndent();
+        if (allowBreaks && !spaces && this.column > this.bestWidth && cps[i + 1] !== 0x20) this.writeIndent();
         else this.put(" ");
         spaces = true;
       } else if (isBreakCp(c)) {
@@ -287,7 +306,7 @@ class Emitter {
     for (let i = 0; i < n; i++) {
       const c = cps[i] as number;
       if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < n - 1 && cps[i + 1] !== 0x20) {
+        if (allowBreaks && !spaces && this.column > this.bestWidth && i > 0 && i < n - 1 && cps[i + 1] !== 0x20) {
           this.writeIndent();
         } else this.put(" ");
         spaces = true;
@@ -320,7 +339,7 @@ class Emitter {
         this.put(escapeCp(c));
         spaces = false;
       } else if (c === 0x20) {
-        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < n - 1) {
+        if (allowBreaks && !spaces && this.column > this.bestWidth && i > 0 && i < n - 1) {
           this.writeIndent();
           if (cps[i + 1] === 0x20) this.put("\\");
         } else this.put(" ");
@@ -338,7 +357,7 @@ class Emitter {
   private literal(cps: number[]): void {
     this.indicator("|", true, false, false);
     const n = cps.length;
-    if (cps[0] === 0x20 || isBreakCp(cps[0])) this.indicator(String(BEST_INDENT), false, false, false);
+    if (cps[0] === 0x20 || isBreakCp(cps[0])) this.indicator(String(this.bestIndent), false, false, false);
     let chomp = "";
     if (n === 0 || !isBreakCp(cps[n - 1])) chomp = "-";
     else if (n === 1 || isBreakCp(cps[n - 2])) chomp = "+";
@@ -392,8 +411,8 @@ function escapeCp(c: number): string {
  * Emits one YAML document as yaml.v2's Marshal does (trailing newline included). `plainIsStr(s)` must say
  * whether the plain scalar s would resolve to a string (yaml.v2 resolve + base-60 float check).
  */
-export function emitYaml(root: YNode, plainIsStr: (s: string) => boolean): string {
-  const e = new Emitter(plainIsStr);
+export function emitYaml(root: YNode, plainIsStr: (s: string) => boolean, opts: EmitOptions = { v3: false }): string {
+  const e = new Emitter(plainIsStr, opts.v3);
   e.node(root, { root: true, sequence: false, mapping: false, simpleKey: false });
   // Document end: yaml_emitter_write_indent then flush.
   if (!e.indention || e.column > 0 || !e.whitespace) e.out += "\n";

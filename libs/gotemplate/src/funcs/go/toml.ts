@@ -1,0 +1,199 @@
+/**
+ * BurntSushi/toml 1.2: the Encoder's output for template values (plain keys first, then [tables] and
+ * [[arrays of tables]], floats always with a decimal point) and decoding into map[string]interface{}
+ * (parsing through smol-toml; integers int64, datetimes time.Time).
+ */
+import { parse, TomlDate, TomlError } from "smol-toml";
+import { GoComplex, GoInt, GoObject, goInt, mapSet, newMap, typeName, type Value } from "../../value.js";
+import type { JsonMarshaler } from "./json.js";
+import { formatFloat } from "./strconv.js";
+
+export class GoTomlError extends Error {}
+
+const isBare = (k: string) => k !== "" && /^[A-Za-z0-9_-]+$/.test(k);
+
+function quoted(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\f") out += "\\f";
+    else if (ch === "\r") out += "\\r";
+    else if (c < 0x20 || c === 0x7f) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  return `"${out}"`;
+}
+
+const keyPart = (k: string) => (k === "" ? '""' : isBare(k) ? k : quoted(k));
+const keyString = (key: string[]) => key.map(keyPart).join(".");
+
+type TType = "nil" | "bool" | "int" | "float" | "string" | "datetime" | "array" | "hash" | "arrayHash";
+
+const isTimeLike = (v: Value): boolean => v instanceof GoObject && v.goType === "time.Time";
+const isTextMarshaler = (v: Value): boolean =>
+  v instanceof GoObject && typeof (v as Partial<JsonMarshaler>).goJson === "function";
+
+function ttype(v: Value): TType {
+  if (v === null || v === undefined) return "nil";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number") return "float";
+  if (typeof v === "string") return "string";
+  if (v instanceof GoInt) return "int";
+  if (isTimeLike(v)) return "datetime";
+  if (isTextMarshaler(v)) return "string";
+  if (v instanceof GoObject) return "hash";
+  if (v instanceof GoComplex || typeof v === "function")
+    throw new GoTomlError(`toml: unsupported type: ${typeName(v)}`);
+  if (v instanceof Uint8Array) return v.length > 0 ? "array" : "array";
+  if (Array.isArray(v)) {
+    if (v.length === 0) return "array";
+    let allHash = true;
+    for (const x of v) {
+      const t = ttype(x);
+      if (t === "nil") throw new GoTomlError("toml: cannot encode array with nil element");
+      if (t !== "hash") allHash = false;
+    }
+    return allHash ? "arrayHash" : "array";
+  }
+  return "hash";
+}
+
+class Encoder {
+  out = "";
+  private nl(): void {
+    if (this.out !== "") this.out += "\n";
+  }
+  private indent(key: string[]): string {
+    return "  ".repeat(Math.max(key.length - 1, 0));
+  }
+
+  encode(key: string[], v: Value): void {
+    const t = ttype(v);
+    switch (t) {
+      case "nil":
+        return;
+      case "arrayHash":
+        if (key.length === 0) throw new GoTomlError("toml: top-level values must be Go maps or structs");
+        for (const item of v as Value[]) {
+          this.nl();
+          this.out += `${this.indent(key)}[[${keyString(key)}]]`;
+          this.nl();
+          this.map(key, item, false);
+        }
+        return;
+      case "hash":
+        if (key.length === 1) this.nl();
+        if (key.length > 0) {
+          this.out += `${this.indent(key)}[${keyString(key)}]`;
+          this.nl();
+        }
+        this.map(key, v, false);
+        return;
+      default:
+        this.keyValue(key, v, false);
+    }
+  }
+
+  private keyValue(key: string[], v: Value, inline: boolean): void {
+    if (key.length === 0) throw new GoTomlError("toml: top-level values must be Go maps or structs");
+    this.out += `${this.indent(key)}${keyPart(key[key.length - 1] as string)} = `;
+    this.element(v);
+    if (!inline) this.nl();
+  }
+
+  private element(v: Value): void {
+    if (isTimeLike(v) || isTextMarshaler(v)) {
+      const text = (v as unknown as JsonMarshaler).goJson();
+      this.out += isTimeLike(v) ? String(text) : quoted(String(text));
+      return;
+    }
+    if (typeof v === "string") this.out += quoted(v);
+    else if (typeof v === "boolean") this.out += String(v);
+    else if (v instanceof GoInt) this.out += v.value.toString();
+    else if (typeof v === "number") {
+      if (Number.isNaN(v)) this.out += "nan";
+      else if (!Number.isFinite(v)) this.out += v < 0 ? "-inf" : "+inf";
+      else {
+        const s = formatFloat(v, "f");
+        this.out += s.includes(".") ? s : `${s}.0`;
+      }
+    } else if (Array.isArray(v) || v instanceof Uint8Array) {
+      const items: Value[] = Array.isArray(v) ? v : Array.from(v, (b) => goInt(b, "uint8"));
+      this.out += "[";
+      items.forEach((x, i) => {
+        this.element(x);
+        if (i !== items.length - 1) this.out += ", ";
+      });
+      this.out += "]";
+    } else if (v === null || v === undefined) {
+      throw new GoTomlError("toml: cannot encode array with nil element");
+    } else if (v instanceof GoObject) this.out += "{}";
+    else this.map([], v, true);
+  }
+
+  private map(key: string[], v: Value, inline: boolean): void {
+    const m = (v instanceof GoObject ? {} : v) as Record<string, Value>;
+    const direct: string[] = [];
+    const sub: string[] = [];
+    for (const k of Object.keys(m)) {
+      const t = ttype(m[k]);
+      (t === "hash" || t === "arrayHash" ? sub : direct).push(k);
+    }
+    const write = (keys: string[], trailComma: boolean) => {
+      keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      keys.forEach((k, i) => {
+        const val = m[k];
+        if (val === null || val === undefined) return;
+        if (inline) {
+          this.keyValue([k], val, true);
+          if (trailComma || i !== keys.length - 1) this.out += ", ";
+        } else this.encode([...key, k], val);
+      });
+    };
+    if (inline) this.out += "{";
+    write(direct, sub.length > 0);
+    write(sub, false);
+    if (inline) this.out += "}";
+  }
+}
+
+/** toml.NewEncoder(w).Encode(v): the text, or a GoTomlError with the encoder's error. */
+export function goTomlEncode(v: Value): string {
+  const e = new Encoder();
+  e.encode([], v);
+  return e.out;
+}
+
+function convert(v: unknown, toTime: (d: TomlDate) => Value): Value {
+  if (typeof v === "bigint") return goInt(BigInt.asIntN(64, v), "int64");
+  if (v instanceof TomlDate) return toTime(v);
+  if (Array.isArray(v)) return v.map((x) => convert(x, toTime));
+  if (v !== null && typeof v === "object") {
+    const m = newMap();
+    for (const [k, x] of Object.entries(v)) mapSet(m, k, convert(x, toTime));
+    return m;
+  }
+  return v as Value;
+}
+
+/** toml.Unmarshal into map[string]interface{}; `toTime` builds time.Time values. Throws GoTomlError. */
+export function goTomlDecode(src: string, toTime: (d: TomlDate) => Value): Record<string, Value> {
+  let parsed: unknown;
+  try {
+    parsed = parse(src, { integersAsBigInt: true });
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const first = e.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "";
+      throw new GoTomlError(`toml: line ${e.line}: ${first}`);
+    }
+    throw e;
+  }
+  return convert(parsed, toTime) as Record<string, Value>;
+}
+
+export { TomlDate };

@@ -1,0 +1,25 @@
+/**
+ * The function maps the engine's render(..., {funcs}) selects: "default" is sprig.FuncMap() plus Sveltos'
+ * functions (as Sveltos instantiates templates); "text" is sprig.TxtFuncMap() plus the same (the
+ * projectsveltos.io/tex-template annotation). Both hold identical functions, as in sprig 3.2.
+ */
+import type { FuncMap } from "../value.js";
+import { defaultSprigEnv, type SprigEnv, sprigFuncMap } from "./sprig/index.js";
+import { sveltosFuncMap } from "./sveltos.js";
+
+export interface FuncsOptions {
+  /** Clock, randomness and environment for sprig (tests inject a fixed clock). */
+  env?: Partial<SprigEnv>;
+}
+
+/** A fresh "default" function map (sprig + Sveltos overrides) over an optional injected environment. */
+export function createFuncs(opts: FuncsOptions = {}): FuncMap {
+  const env: SprigEnv = { ...defaultSprigEnv(), ...opts.env };
+  return Object.assign(Object.create(null) as FuncMap, sprigFuncMap(env), sveltosFuncMap());
+}
+
+export const defaultFuncs: FuncMap = createFuncs();
+export const textFuncs: FuncMap = createFuncs();
+
+export type { SprigEnv };
+export { sprigFuncMap, sveltosFuncMap };
