@@ -36,7 +36,9 @@ export interface ClusterSelection {
 /**
  * Clusters selected by a selector and/or ClusterSets (union), sorted by key. A ClusterSet contributes the
  * clusters of its spec.clusterRefs and those matching its clusterSelector; with spec.maxReplicas it keeps
- * its status.selectedClusterRefs when those are still candidates, then fills up in key order.
+ * its status.selectedClusterRefs when those are still candidates, then fills up in key order. Like Sveltos'
+ * failover, a cluster whose status says `ready: false` is not picked under maxReplicas (nobody may write
+ * that status in evtrigger deployments, so an absent status counts as healthy).
  */
 export function selectClusters(snapshot: ConfigSnapshot, sel: ClusterSelection): ClusterEntry[] {
   const picked = new Map<string, ClusterEntry>();
@@ -67,11 +69,12 @@ export function clusterSetMembers(snapshot: ConfigSnapshot, setName: string): Cl
   const max = set.spec.maxReplicas;
   const all = [...candidates.values()].sort((a, b) => a.key.localeCompare(b.key));
   if (max === undefined || max <= 0 || all.length <= max) return all;
+  const healthy = (c: ClusterEntry) => c.object.status?.ready !== false;
   const chosen: ClusterEntry[] = [];
   for (const ref of set.status?.selectedClusterRefs ?? []) {
     const c = candidates.get(`${ref.namespace ?? ""}/${ref.name ?? ""}`);
-    if (c && chosen.length < max && !chosen.includes(c)) chosen.push(c);
+    if (c && healthy(c) && chosen.length < max && !chosen.includes(c)) chosen.push(c);
   }
-  for (const c of all) if (chosen.length < max && !chosen.includes(c)) chosen.push(c);
+  for (const c of all) if (healthy(c) && chosen.length < max && !chosen.includes(c)) chosen.push(c);
   return chosen.sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -40,7 +40,14 @@ describe("selector", () => {
   });
 
   const cluster = (ns: string, name: string, l: Record<string, string>): ClusterEntry =>
-    ({ key: `${ns}/${name}`, namespace: ns, name, kind: "SveltosCluster", labels: l, object: {} }) as ClusterEntry;
+    ({
+      key: `${ns}/${name}`,
+      namespace: ns,
+      name,
+      kind: "SveltosCluster",
+      labels: l,
+      object: {},
+    }) as unknown as ClusterEntry;
   const set = (
     name: string,
     spec: ClusterSet["spec"],
@@ -91,5 +98,15 @@ describe("selector", () => {
     expect(clusterSetMembers(snap, "one-of-prod").map((c) => c.key)).toEqual(["a/two"]);
     const fresh = snapshot([...snap.clusters.values()], [set("s", { clusterSelector: {}, maxReplicas: 2 })]);
     expect(clusterSetMembers(fresh, "s").map((c) => c.key)).toEqual(["a/one", "a/two"]);
+    // Failover: a selected cluster that is not ready is replaced by a healthy candidate.
+    const down = {
+      ...cluster("a", "two", { env: "prod" }),
+      object: { status: { ready: false } },
+    } as unknown as ClusterEntry;
+    const failover = snapshot(
+      [cluster("a", "one", { env: "prod" }), down],
+      [set("f", { clusterSelector: {}, maxReplicas: 1 }, [{ namespace: "a", name: "two" }])],
+    );
+    expect(clusterSetMembers(failover, "f").map((c) => c.key)).toEqual(["a/one"]);
   });
 });
