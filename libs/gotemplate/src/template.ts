@@ -3,8 +3,9 @@
 import { builtins } from "./builtins.js";
 import { TemplateError } from "./errors.js";
 import { type ExecLimits, execute, type FuncTable } from "./exec.js";
+import { createFuncs, defaultFuncs, textFuncs } from "./funcs/index.js";
 import { ParseError, parseTemplate, type TreeSet } from "./parse/parse.js";
-import { type FuncMap, registeredFuncs, type Value } from "./value.js";
+import { type FuncMap, type GoFunc, registeredFuncs, type Value } from "./value.js";
 
 export type FuncSetName = "default" | "text" | "none";
 
@@ -15,6 +16,8 @@ export interface ExecuteOptions {
   timeBudgetMs?: number;
   /** Maximum {{template}} nesting (default 1000; Go allows 100000, which a JS stack cannot). */
   maxDepth?: number;
+  /** Clock for sprig's date functions (now, date, ago...); default the system clock. */
+  now?: () => Date;
 }
 
 export interface ParseOptions {
@@ -24,8 +27,8 @@ export interface ParseOptions {
 
 export const DEFAULT_LIMITS = { maxOutputBytes: 10 << 20, timeBudgetMs: 5000, maxDepth: 1000 } as const;
 
-// Function sets are provided by funcs/index.ts through setFuncSets (wired in internal.ts).
-const funcSets: Record<"default" | "text", FuncMap> = { default: {}, text: {} };
+// Function sets: sprig + Sveltos from funcs/index.ts; replaceable with setFuncSets (tests, embedding).
+const funcSets: Record<"default" | "text", FuncMap> = { default: defaultFuncs, text: textFuncs };
 const tables = new Map<FuncSetName | FuncMap, FuncTable>();
 
 /** Installs the sprig/Sveltos function maps used by the "default" and "text" function sets. */
@@ -41,12 +44,31 @@ export function setFuncSets(sets: { default?: FuncMap; text?: FuncMap }): void {
 export function funcTable(set: FuncSetName | FuncMap = "default"): FuncTable {
   let t = tables.get(set);
   if (t !== undefined) return t;
-  t = new Map();
-  for (const [k, fn] of Object.entries(builtins)) t.set(k, { fn, builtin: true });
   const extra = typeof set === "string" ? (set === "none" ? {} : funcSets[set]) : set;
-  for (const [k, fn] of Object.entries({ ...registeredFuncs(), ...extra })) t.set(k, { fn, builtin: false });
+  t = buildTable(extra);
   if (tables.size > 64) tables.clear();
   tables.set(set, t);
+  return t;
+}
+
+function buildTable(extra: FuncMap): FuncTable {
+  const t: FuncTable = new Map();
+  for (const [k, fn] of Object.entries(builtins)) t.set(k, { fn, builtin: true });
+  for (const [k, fn] of Object.entries({ ...registeredFuncs(), ...extra })) t.set(k, { fn, builtin: false });
+  return t;
+}
+
+// Tables whose sprig functions read an injected clock, cached per clock function.
+const clockTables = new WeakMap<() => Date, FuncTable>();
+function tableWithClock(base: FuncTable, now: () => Date): FuncTable {
+  let t = clockTables.get(now);
+  if (t === undefined) {
+    const timed = createFuncs({ env: { now: () => ({ ms: now().getTime() }) } });
+    t = new Map(base);
+    for (const [k, fn] of Object.entries(timed))
+      if (base.has(k) && !base.get(k)?.builtin) t.set(k, { fn: fn as GoFunc, builtin: false });
+    clockTables.set(now, t);
+  }
   return t;
 }
 
@@ -81,7 +103,8 @@ export class Template {
       maxDepth: opts.maxDepth ?? DEFAULT_LIMITS.maxDepth,
       deadline: Date.now() + (opts.timeBudgetMs ?? DEFAULT_LIMITS.timeBudgetMs),
     };
-    return execute(tree, this.trees, this.funcs, limits, data);
+    const funcs = opts.now === undefined ? this.funcs : tableWithClock(this.funcs, opts.now);
+    return execute(tree, this.trees, funcs, limits, data);
   }
 }
 

@@ -214,6 +214,11 @@ describe("exec", () => {
     expect(slow.code).toBe("EVT_GOTEMPLATE_TIMEOUT");
   });
 
+  test("exec - an injected clock reaches sprig's date functions", () => {
+    const now = (): Date => new Date("2020-01-02T03:04:05Z");
+    expect(render('{{ now | date "2006-01-02 15:04" }}', {}, { now })).toBe("2020-01-02 03:04");
+  });
+
   test("exec - templates are reusable and executions independent", () => {
     const t = parse("t", "{{ $x := .a }}{{ $x }}", { funcs: "none" });
     expect(t.execute({ a: 1 })).toBe("1");
