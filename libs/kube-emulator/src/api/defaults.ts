@@ -22,8 +22,26 @@ function defaultService(o: KubeObject): void {
   o.spec = spec;
 }
 
+/** Pod template defaults kubectl users see in `-o yaml`: port protocols and pull/termination policies. */
+function defaultPodSpec(spec: unknown): void {
+  if (!isPlainObject(spec)) return;
+  spec.restartPolicy ??= "Always";
+  spec.dnsPolicy ??= "ClusterFirst";
+  for (const list of [spec.containers, spec.initContainers]) {
+    if (!Array.isArray(list)) continue;
+    for (const c of list as Record<string, unknown>[]) {
+      c.terminationMessagePath ??= "/dev/termination-log";
+      c.terminationMessagePolicy ??= "File";
+      const image = String(c.image ?? "");
+      c.imagePullPolicy ??= image.endsWith(":latest") || !image.includes(":") ? "Always" : "IfNotPresent";
+      if (Array.isArray(c.ports)) for (const p of c.ports as Record<string, unknown>[]) p.protocol ??= "TCP";
+    }
+  }
+}
+
 function defaultDeployment(o: KubeObject): void {
   const spec = (isPlainObject(o.spec) ? o.spec : {}) as Record<string, unknown>;
+  if (isPlainObject(spec.template)) defaultPodSpec(spec.template.spec);
   spec.replicas ??= 1;
   spec.revisionHistoryLimit ??= 10;
   spec.progressDeadlineSeconds ??= 600;
@@ -57,6 +75,9 @@ export function applyDefaults(kind: string, o: KubeObject, old: KubeObject | und
       break;
     case "Deployment":
       defaultDeployment(o);
+      break;
+    case "Pod":
+      defaultPodSpec(o.spec);
       break;
     case "CustomResourceDefinition":
       o.status = establishedStatus(o);

@@ -63,6 +63,16 @@ function resource(t: ResourceType): Record<string, unknown>[] {
       kind: t.kind,
       verbs: ["get", "patch", "update"],
     });
+  if (t.kind === "Deployment")
+    out.push({
+      name: `${t.plural}/scale`,
+      singularName: "",
+      namespaced: true,
+      group: "autoscaling",
+      version: "v1",
+      kind: "Scale",
+      verbs: ["get", "patch", "update"],
+    });
   return out;
 }
 

@@ -4,8 +4,9 @@ import { objectFilter } from "./reads.js";
 import { asVersion, type Ctx, nowRfc3339, rkeyOf, type Target } from "./target.js";
 import { isPlainObject, type KubeObject, type ResourceType } from "./types.js";
 
-// Deletion (finalizers, deletionTimestamp, namespace termination) and the side effects of writes:
-// a CRD write (re)registers its kind, a CRD removal takes the kind and its objects away.
+// Deletion (finalizers, deletionTimestamp, namespace termination, garbage collection of dependents by
+// ownerReferences) and the side effects of writes: a CRD write (re)registers its kind, a CRD removal takes
+// the kind and its objects away.
 
 /** Removes from the store right away (no finalizer left). */
 export function removeNow(ctx: Ctx, t: ResourceType, o: KubeObject): KubeObject {
@@ -17,7 +18,24 @@ export function afterWrite(ctx: Ctx, t: ResourceType, o: KubeObject): void {
   if (t.kind === "Namespace" && o.metadata.deletionTimestamp) scheduleNamespaceCleanup(ctx, o.metadata.name!);
 }
 
-export function afterRemove(ctx: Ctx, t: ResourceType, o: KubeObject): void {
+/** Background garbage collection: dependents whose ownerReferences name a removed owner go too. */
+function collectDependents(ctx: Ctx, owner: KubeObject): void {
+  const uid = owner.metadata.uid;
+  if (!uid) return;
+  setImmediate(() => {
+    for (const rkey of ctx.store.resourceKeys()) {
+      const t = ctx.registry.all().find((x) => rkeyOf(x) === rkey);
+      if (!t) continue;
+      for (const o of ctx.store.list(rkey, owner.metadata.namespace)) {
+        const refs = (o.metadata.ownerReferences ?? []) as { uid?: string }[];
+        if (refs.some((r) => r.uid === uid) && !o.metadata.deletionTimestamp) markDeleted(ctx, t, o);
+      }
+    }
+  });
+}
+
+export function afterRemove(ctx: Ctx, t: ResourceType, o: KubeObject, orphan = false): void {
+  if (!orphan) collectDependents(ctx, o);
   if (t.kind === "CustomResourceDefinition") {
     const spec = o.spec as { group?: string; names?: { plural?: string } };
     const crType = ctx.registry.get(spec.group ?? "", spec.names?.plural ?? "");
@@ -35,11 +53,11 @@ export function afterRemove(ctx: Ctx, t: ResourceType, o: KubeObject): void {
 }
 
 /** Marks an object deleted: gone now without finalizers, otherwise deletionTimestamp until they are removed. */
-function markDeleted(ctx: Ctx, t: ResourceType, o: KubeObject): { object: KubeObject; gone: boolean } {
+function markDeleted(ctx: Ctx, t: ResourceType, o: KubeObject, orphan = false): { object: KubeObject; gone: boolean } {
   const pending = (o.metadata.finalizers?.length ?? 0) > 0 || t.kind === "Namespace";
   if (!pending) {
     const gone = removeNow(ctx, t, o);
-    afterRemove(ctx, t, gone);
+    afterRemove(ctx, t, gone, orphan);
     return { object: gone, gone: true };
   }
   if (o.metadata.deletionTimestamp) return { object: o, gone: false };
@@ -76,7 +94,8 @@ export function deleteObject(
   if (!o) throw errors.notFound({ kind: target.t.kind, group: target.t.group, name: target.name }, target.t.plural);
   checkPreconditions(target, o, body);
   if (target.query.get("dryRun") === "All") return { status: 200, body: asVersion(o, target) };
-  const r = markDeleted(ctx, target.t, o);
+  const policy = (isPlainObject(body) ? body.propagationPolicy : undefined) ?? target.query.get("propagationPolicy");
+  const r = markDeleted(ctx, target.t, o, policy === "Orphan");
   if (!r.gone) return { status: 200, body: asVersion(r.object, target) };
   return {
     status: 200,

@@ -133,13 +133,13 @@ function commit(
   return { status: old ? 200 : 201, object: asVersion(stored, target), warnings };
 }
 
-function requireNamespace(ctx: Ctx, target: Target): void {
+function requireNamespace(ctx: Ctx, target: Target, name: string | undefined): void {
   if (!target.t.namespaced) return;
   const ns = ctx.store.get("namespaces", undefined, target.namespace!);
   if (!ns) throw errors.notFound({ kind: "Namespace", group: "", name: target.namespace }, "namespaces");
   if (ns.metadata.deletionTimestamp)
     throw errors.forbidden(
-      `${target.t.plural} "${"?"}" is forbidden: unable to create new content in namespace ${target.namespace} because it is being terminated`,
+      `${target.t.plural} "${name ?? ""}" is forbidden: unable to create new content in namespace ${target.namespace} because it is being terminated`,
     );
 }
 
@@ -153,7 +153,7 @@ export function createObject(ctx: Ctx, target: Target, body: unknown): WriteResu
   delete o.metadata.resourceVersion;
   delete o.metadata.managedFields;
   if (!target.t.builtin && target.t.hasStatus) delete o.status;
-  requireNamespace(ctx, target);
+  requireNamespace(ctx, target, o.metadata.name);
   const existing = o.metadata.name ? ctx.store.get(rkeyOf(target.t), target.namespace, o.metadata.name) : undefined;
   if (existing)
     throw errors.alreadyExists({ kind: target.t.kind, group: target.t.group, name: o.metadata.name }, target.t.plural);
@@ -243,7 +243,7 @@ function applyObject(ctx: Ctx, target: Target, patch: unknown): WriteResult {
   checkName(target, config);
   const old = ctx.store.get(rkeyOf(target.t), target.namespace, target.name!);
   if (old) checkVersion(target, old, config);
-  else requireNamespace(ctx, target);
+  else requireNamespace(ctx, target, target.name);
   const warnings: string[] = [];
   // Unknown fields are judged on the configuration as sent, before it is merged into the live object.
   checkFields(target, clone(config), warnings);

@@ -4,6 +4,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } 
 import { deleteCollection, deleteObject } from "../api/lifecycle.js";
 import { openApiDocument, openApiRoot } from "../api/openapi.js";
 import { getObject, listObjects } from "../api/reads.js";
+import { getScale, writeScale } from "../api/scale.js";
 import { toTable, wantsTable } from "../api/tables.js";
 import type { Ctx, Target } from "../api/target.js";
 import type { KubeObject } from "../api/types.js";
@@ -83,12 +84,12 @@ export function serveMeta(ctx: Ctx, r: Route, serverAddress: string): Reply {
 export function resolveTarget(ctx: Ctx, r: ResourceRoute, query: URLSearchParams, userAgent: string): Target {
   const t = ctx.registry.lookup(r.group, r.version, r.resource);
   if (!t) throw errors.pathNotFound(`${r.resource}${r.group ? `.${r.group}` : ""}`);
-  if (
-    r.subresource &&
-    !(r.subresource === "status" && t.hasStatus) &&
-    !(r.subresource === "finalize" && t.kind === "Namespace")
-  )
-    throw errors.pathNotFound(`${r.resource}/${r.subresource}`);
+  const sub = r.subresource;
+  const served =
+    (sub === "status" && t.hasStatus) ||
+    (sub === "finalize" && t.kind === "Namespace") ||
+    (sub === "scale" && t.kind === "Deployment");
+  if (sub && !served) throw errors.pathNotFound(`${r.resource}/${r.subresource}`);
   if (t.namespaced === false && r.namespace) throw errors.pathNotFound(`${r.resource} in namespace ${r.namespace}`);
   return {
     t,
@@ -126,6 +127,13 @@ export async function serveVerb(
   onWatchEnd: () => void,
 ): Promise<Reply | undefined> {
   const contentType = req.headers["content-type"] ?? "application/json";
+  if (target.subresource === "scale") {
+    if (verb === "get") return { status: 200, body: getScale(ctx, target) };
+    const body = decodeBody(await readBody(req), contentType);
+    if (verb === "update") return fromWrite(writeScale(ctx, target, body));
+    if (verb === "patch") return fromWrite(writeScale(ctx, target, body, contentType.split(";")[0]!.trim()));
+    throw errors.notAllowed(`${verb} is not supported on deployments/scale`);
+  }
   switch (verb) {
     case "get":
       return { status: 200, body: tableOr(req, target, getObject(ctx, target), true) };

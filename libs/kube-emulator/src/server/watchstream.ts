@@ -40,9 +40,19 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
   res.flushHeaders();
 
   const rkey = rkeyOf(target.t);
+  // With a selector, an object that starts or stops matching is ADDED or DELETED for this watch, as in the
+  // real server's watch cache.
   const onEvent = (e: StoreEvent) => {
-    if (e.rkey !== rkey || !filter(e.object)) return;
-    write(e.type, render(e.object));
+    if (e.rkey !== rkey) return;
+    const now = filter(e.object);
+    if (e.type === "MODIFIED" && e.prev) {
+      const before = filter(e.prev);
+      if (before && !now) write("DELETED", render(e.object));
+      else if (!before && now) write("ADDED", render(e.object));
+      else if (now) write("MODIFIED", render(e.object));
+      return;
+    }
+    if (now) write(e.type, render(e.object));
   };
 
   let from: number;

@@ -47,8 +47,10 @@ export class Store {
       bucket = new Map();
       this.data.set(rkey, bucket);
     }
-    bucket.set(objectKey(stored.metadata.namespace, stored.metadata.name!), stored);
-    this.hub.publish({ type, rkey, rv, object: clone(stored) });
+    const key = objectKey(stored.metadata.namespace, stored.metadata.name!);
+    const prev = bucket.get(key);
+    bucket.set(key, stored);
+    this.hub.publish({ type, rkey, rv, object: clone(stored), prev: prev ? clone(prev) : undefined });
     return clone(stored);
   }
 
@@ -63,6 +65,11 @@ export class Store {
     o.metadata.resourceVersion = String(rv);
     this.hub.publish({ type: "DELETED", rkey, rv, object: clone(o) });
     return clone(o);
+  }
+
+  /** Every resource key that holds objects. */
+  resourceKeys(): string[] {
+    return [...this.data.keys()];
   }
 
   /** Every resource key that holds objects in `namespace`. */

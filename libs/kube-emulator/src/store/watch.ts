@@ -9,6 +9,8 @@ export interface StoreEvent {
   rkey: string;
   rv: number;
   object: KubeObject;
+  /** The object before a MODIFIED event (lets filtered watches turn it into ADDED or DELETED). */
+  prev?: KubeObject;
 }
 
 type Listener = (e: StoreEvent) => void;
