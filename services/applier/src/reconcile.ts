@@ -49,7 +49,7 @@ export class Reconciler {
   constructor(private readonly d: ReconcilerDeps) {}
 
   /** Every destination of one match; throws the first transient error, else the first terminal one. */
-  async reconcileMatch(match: MatchRecord): Promise<KeyResult[]> {
+  async reconcileMatch(match: MatchRecord, o: { redelivered?: boolean } = {}): Promise<KeyResult[]> {
     const snapshot = this.d.config.snapshot();
     const trigger = snapshot.eventTriggers.get(match.eventTrigger);
     if (!trigger) {
@@ -94,7 +94,7 @@ export class Reconciler {
           ...(mode === "dryrun" ? { dryRun: true } : {}),
         };
         const key = inventoryKey({ trigger: desired.trigger, cluster, eventKey }, mode);
-        return this.reconcileKey(key, desired, snapshot);
+        return this.reconcileKey(key, desired, snapshot, o.redelivered === true);
       }),
     );
     const errors = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as unknown] : []));
@@ -106,19 +106,28 @@ export class Reconciler {
 
   /**
    * Fenced compare-and-set loop. A stored eventSeq >= ours means this match is stale or a redelivery: no side
-   * effects. If another replica recorded a newer event while we were touching the cluster, our writes may have
-   * landed after theirs, so the newer state is asserted again before giving up.
+   * effects. The invariant that makes replicas safe: every side effect on a cluster is followed by a CAS write
+   * of the state it asserted, and whoever loses a CAS race after touching the cluster asserts the stored
+   * (newer) state again and writes it back, so the last write always describes the cluster. A redelivered
+   * match may have touched the cluster in an attempt that failed half-way, so it does the same.
    */
-  async reconcileKey(key: string, desired: Desired, snapshot: ConfigSnapshotLike): Promise<KeyResult> {
-    let touched: Converged | undefined;
+  async reconcileKey(
+    key: string,
+    desired: Desired,
+    snapshot: ConfigSnapshotLike,
+    redelivered = false,
+  ): Promise<KeyResult> {
+    let touched: DeployedObject[] | undefined;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const cur = await this.d.inventory.get(key);
       if (cur && cur.entry.eventSeq >= desired.eventSeq) {
-        if (touched && cur.entry.eventSeq > desired.eventSeq) await this.reassert(cur, touched, snapshot);
+        if ((touched || redelivered) && cur.entry.eventSeq > desired.eventSeq) {
+          await this.assertStored(key, touched ?? []);
+        }
         return { key, cluster: desired.cluster, action: desired.action, outcome: "stale" };
       }
       const converged = await this.converge(desired, cur?.entry, snapshot);
-      touched = converged;
+      touched = converged.objects;
       const entry = this.entryOf(desired, converged);
       try {
         await this.d.inventory.put(key, entry, cur?.revision ?? 0);
@@ -128,9 +137,7 @@ export class Reconciler {
         if (!(err instanceof InventoryConflict)) throw err;
       }
     }
-    throw new ApplierError("EVT_APPLIER_INVENTORY", `inventory key ${key}: too many concurrent updates`, {
-      terminal: false,
-    });
+    throw tooManyConflicts(key);
   }
 
   /**
@@ -138,29 +145,51 @@ export class Reconciler {
    * prune, and record with the same eventSeq. Skips OneTime triggers and Delete tombstones.
    */
   async resync(key: string): Promise<"resynced" | "skipped"> {
+    const cur = await this.d.inventory.get(key);
+    if (cur?.entry.action !== "Create") return "skipped";
+    const trigger = this.d.config.snapshot().eventTriggers.get(cur.entry.trigger);
+    if (!trigger || syncModeOf(trigger) === "OneTime") return "skipped";
+    await this.assertStored(key, [], cur);
+    return "resynced";
+  }
+
+  /**
+   * Converges the cluster to the stored entry (re-rendered with the current configuration) and writes it back
+   * with CAS; on conflict, repeats with whatever is stored then. `touched` are objects this caller applied
+   * that a stored Delete must remove.
+   */
+  private async assertStored(key: string, touched: DeployedObject[], first?: Versioned): Promise<void> {
+    let cur = first;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const cur = await this.d.inventory.get(key);
-      if (cur?.entry.action !== "Create") return "skipped";
+      cur ??= await this.d.inventory.get(key);
+      if (!cur) return;
+      const w = cur.entry;
       const snapshot = this.d.config.snapshot();
-      const trigger = snapshot.eventTriggers.get(cur.entry.trigger);
-      if (!trigger || syncModeOf(trigger) === "OneTime") return "skipped";
+      const trigger = snapshot.eventTriggers.get(w.trigger);
+      if (w.dryRun || (!trigger && w.action === "Create")) return;
       const desired: Desired = {
-        ...withoutResults(cur.entry),
-        triggerGeneration: trigger.metadata.generation ?? cur.entry.triggerGeneration,
-        syncMode: syncModeOf(trigger),
-        stopMatchingBehavior: stopBehaviorOf(trigger),
+        ...withoutResults(w),
+        ...(trigger
+          ? {
+              triggerGeneration: trigger.metadata.generation ?? w.triggerGeneration,
+              syncMode: syncModeOf(trigger),
+              stopMatchingBehavior: stopBehaviorOf(trigger),
+            }
+          : {}),
       };
-      const converged = await this.converge(desired, cur.entry, snapshot);
+      // A stored Delete must also remove what we just applied; a stored Create prunes against itself.
+      const prev: InventoryEntry = w.action === "Delete" ? { ...w, action: "Create", objects: touched } : w;
+      const converged = await this.converge(desired, prev, snapshot);
+      touched = [...touched, ...converged.objects];
       try {
         await this.d.inventory.put(key, this.entryOf(desired, converged), cur.revision);
-        return "resynced";
+        return;
       } catch (err) {
         if (!(err instanceof InventoryConflict)) throw err;
+        cur = undefined;
       }
     }
-    throw new ApplierError("EVT_APPLIER_INVENTORY", `inventory key ${key}: too many concurrent updates`, {
-      terminal: false,
-    });
+    throw tooManyConflicts(key);
   }
 
   /** Removes an entry; with `withdraw` also what it deployed (stopMatchingBehavior WithdrawPolicies). */
@@ -175,22 +204,11 @@ export class Reconciler {
         await this.d.inventory.remove(key, cur.revision);
         return;
       } catch (err) {
+        // An event recorded meanwhile: withdraw what it deployed too.
         if (!(err instanceof InventoryConflict)) throw err;
       }
     }
-  }
-
-  private async reassert(winner: Versioned, ours: Converged, snapshot: ConfigSnapshotLike): Promise<void> {
-    const w = winner.entry;
-    if (w.dryRun) return;
-    this.d.logger.info("newer event recorded concurrently; asserting its state again", {
-      trigger: w.trigger,
-      cluster: w.cluster,
-      eventSeq: w.eventSeq,
-    });
-    // For a Delete winner, what we just applied must go: pass it as the recorded state to remove.
-    const prev: InventoryEntry = { ...w, action: "Create", objects: ours.objects };
-    await this.converge(withoutResults(w), w.action === "Delete" ? prev : undefined, snapshot);
+    throw tooManyConflicts(key);
   }
 
   private async converge(d: Desired, prev: InventoryEntry | undefined, snapshot: ConfigSnapshotLike) {
@@ -210,6 +228,12 @@ export class Reconciler {
     if (c.wouldDelete?.length) e.wouldDelete = c.wouldDelete;
     return e;
   }
+}
+
+function tooManyConflicts(key: string): ApplierError {
+  return new ApplierError("EVT_APPLIER_INVENTORY", `inventory key ${key}: too many concurrent updates`, {
+    terminal: false,
+  });
 }
 
 function withoutResults(e: InventoryEntry): Desired {

@@ -150,7 +150,9 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
     let outcome: Outcome;
     let results: KeyResult[] = [];
     try {
-      results = await apiWait.run(meter, () => reconciler!.reconcileMatch(match));
+      results = await apiWait.run(meter, () =>
+        reconciler!.reconcileMatch(match, { redelivered: m.info.deliveryCount > 1 }),
+      );
       for (const r of results) countResult(r, match);
       report.succeeded(match.eventTrigger);
       outcome = { ok: true };

@@ -1,6 +1,7 @@
 // Server-side apply of one object: PATCH with application/apply-patch+yaml, one field manager, force=true
 // (the trigger owns what it renders, like Sveltos' addon-controller).
 import type { KubeObjectLike } from "../deps.js";
+import { ApplierError } from "../errors.js";
 import type { DeployedObject } from "../inventory/entry.js";
 import { type ClusterClient, classify, type ResourceInfo } from "./client.js";
 
@@ -44,7 +45,18 @@ export async function serverSideApply(
     query: { fieldManager, force: "true" },
   });
   if (res.status >= 300) throw classify(cluster, `apply ${obj.kind} ${path}`, res);
-  const meta = (res.body as { metadata?: { resourceVersion?: string; uid?: string } } | undefined)?.metadata;
+  const meta = (
+    res.body as { metadata?: { resourceVersion?: string; uid?: string; deletionTimestamp?: string } } | undefined
+  )?.metadata;
+  if (meta?.deletionTimestamp) {
+    // Applying to an object that is being deleted (a Terminating Namespace) succeeds and then vanishes with it:
+    // retry once it is gone, so the apply creates a new one.
+    throw new ApplierError(
+      "EVT_APPLIER_K8S_TRANSIENT",
+      `cluster ${cluster}: ${obj.kind} ${path} is being deleted; it will be created again once it is gone`,
+      { terminal: false, retryAfterMs: 250 },
+    );
+  }
   const ref = refOf(obj);
   if (meta?.resourceVersion) ref.resourceVersion = meta.resourceVersion;
   if (meta?.uid) ref.uid = meta.uid;
