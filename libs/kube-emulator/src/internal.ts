@@ -3,7 +3,6 @@ export type { EmulatorStore, KubeEmulator, KubeEmulatorOptions } from "./emulato
 export { startKubeEmulator, startKubeEmulators } from "./emulator.js";
 export { ApiError, KubeEmulatorError } from "./errors.js";
 export type { FaultAction, FaultMatch, FaultSpec } from "./faults.js";
-export type { RequestRecord } from "./server/http.js";
 export { checkSpec as checkFaultSpec, FaultInjector } from "./faults.js";
 export { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.js";
 export { recordUpdate, serverSideApply } from "./patch/apply.js";
@@ -12,6 +11,7 @@ export { fieldsOf, fromFieldsV1, toFieldsV1 } from "./patch/fieldset.js";
 export { applyJsonPatch } from "./patch/json.js";
 export { applyMergePatch } from "./patch/merge.js";
 export { applyStrategicMergePatch } from "./patch/strategic.js";
+export type { RequestRecord } from "./server/http.js";
 export type { Requirement, Selector } from "./store/selectors.js";
 export { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./store/selectors.js";
 export { validateName } from "./validate.js";
