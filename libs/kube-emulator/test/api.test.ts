@@ -255,4 +255,63 @@ describe("api", () => {
     expect(r.body).toMatchObject({ type: "Opaque", data: { k: "dg==" } });
     expect(r.body.stringData).toBeUndefined();
   });
+
+  test("api - a label-selected watch sees an object that stops matching as DELETED and one that starts as ADDED", async () => {
+    await api(emu, "POST", CM, { metadata: { name: "sel-1", labels: { watch: "yes" } } });
+    const watch = watchStream(emu, `${CM}?watch=true&labelSelector=watch%3Dyes`);
+    try {
+      await waitFor(() => watch.events().some((e) => e.object.metadata?.name === "sel-1"), { what: "initial ADDED" });
+      const merge = { contentType: "application/merge-patch+json" };
+      await api(emu, "PATCH", `${CM}/sel-1`, { metadata: { labels: { watch: "no" } } }, merge);
+      await api(emu, "PATCH", `${CM}/sel-1`, { metadata: { labels: { watch: "yes" } } }, merge);
+      await api(emu, "PATCH", `${CM}/sel-1`, { data: { x: "1" } }, merge);
+      await waitFor(() => watch.events().length === 4, { what: "four events" });
+      expect(watch.events().map((e) => e.type)).toEqual(["ADDED", "DELETED", "ADDED", "MODIFIED"]);
+    } finally {
+      watch.close();
+    }
+  });
+
+  test("api - deleting an owner garbage-collects its dependents unless propagationPolicy is Orphan", async () => {
+    const owner = (await api(emu, "POST", CM, { metadata: { name: "owner" } })).body as { metadata: { uid: string } };
+    const ref = [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata.uid }];
+    await api(emu, "POST", CM, { metadata: { name: "dependent", ownerReferences: ref } });
+    await api(emu, "DELETE", `${CM}/owner`);
+    await waitFor(async () => (await api(emu, "GET", `${CM}/dependent`)).status === 404, {
+      what: "dependent collected",
+    });
+
+    const owner2 = (await api(emu, "POST", CM, { metadata: { name: "owner2" } })).body as { metadata: { uid: string } };
+    await api(emu, "POST", CM, {
+      metadata: { name: "orphan", ownerReferences: [{ ...ref[0], name: "owner2", uid: owner2.metadata.uid }] },
+    });
+    await api(emu, "DELETE", `${CM}/owner2`, { propagationPolicy: "Orphan" });
+    await waitFor(
+      async () => {
+        const r = await api(emu, "GET", `${CM}/orphan`);
+        return r.status === 200 && (r.body.metadata as { ownerReferences?: unknown }).ownerReferences === undefined;
+      },
+      { what: "orphan kept without its ownerReference" },
+    );
+  });
+
+  test("api - creating in a terminating namespace is 403 Forbidden", async () => {
+    await api(emu, "POST", "/api/v1/namespaces", { metadata: { name: "ending" } });
+    await api(emu, "POST", "/api/v1/namespaces/ending/configmaps", { metadata: { name: "held", finalizers: ["x/y"] } });
+    const del = await api(emu, "DELETE", "/api/v1/namespaces/ending");
+    expect(del.body).toMatchObject({ status: { phase: "Terminating" } });
+    const r = await api(emu, "POST", "/api/v1/namespaces/ending/configmaps", { metadata: { name: "late" } });
+    expect(r.body).toMatchObject({ kind: "Status", reason: "Forbidden", code: 403 });
+    expect(String(r.body.message)).toContain("because it is being terminated");
+    await api(
+      emu,
+      "PATCH",
+      "/api/v1/namespaces/ending/configmaps/held",
+      { metadata: { finalizers: null } },
+      { contentType: "application/merge-patch+json" },
+    );
+    await waitFor(async () => (await api(emu, "GET", "/api/v1/namespaces/ending")).status === 404, {
+      what: "namespace gone",
+    });
+  });
 });

@@ -26,7 +26,11 @@ export function api(
     const token = opts.token === undefined ? emu.token : opts.token;
     if (token) headers.Authorization = `Bearer ${token}`;
     const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-    if (payload !== undefined) headers["Content-Type"] = opts.contentType ?? "application/json";
+    if (payload !== undefined) {
+      headers["Content-Type"] = opts.contentType ?? "application/json";
+      // Node sends DELETE bodies unframed unless the length is given.
+      headers["Content-Length"] = String(Buffer.byteLength(payload));
+    }
     const req = request(`${emu.url}${path}`, { method, headers, ca: emu.caPem }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));

@@ -261,5 +261,7 @@ spec:
       ]),
     ).toBe("ServiceAccount:default gen-role");
     expect(await ok(["get", "sa", "gen-sa", "-o", "name"])).toBe("serviceaccount/gen-sa\n");
+    expect(await ok(["scale", "deployment", "gen-web", "--replicas=4"])).toContain("deployment.apps/gen-web scaled");
+    expect(await ok(["get", "deploy", "gen-web", "-o", "jsonpath={.spec.replicas}"])).toBe("4");
   });
 });

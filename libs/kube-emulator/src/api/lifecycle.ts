@@ -18,8 +18,11 @@ export function afterWrite(ctx: Ctx, t: ResourceType, o: KubeObject): void {
   if (t.kind === "Namespace" && o.metadata.deletionTimestamp) scheduleNamespaceCleanup(ctx, o.metadata.name!);
 }
 
-/** Background garbage collection: dependents whose ownerReferences name a removed owner go too. */
-function collectDependents(ctx: Ctx, owner: KubeObject): void {
+/**
+ * Background garbage collection: dependents whose ownerReferences name a removed owner are deleted, or with
+ * propagationPolicy=Orphan keep living with that reference dropped.
+ */
+function collectDependents(ctx: Ctx, owner: KubeObject, orphan: boolean): void {
   const uid = owner.metadata.uid;
   if (!uid) return;
   setImmediate(() => {
@@ -28,14 +31,21 @@ function collectDependents(ctx: Ctx, owner: KubeObject): void {
       if (!t) continue;
       for (const o of ctx.store.list(rkey, owner.metadata.namespace)) {
         const refs = (o.metadata.ownerReferences ?? []) as { uid?: string }[];
-        if (refs.some((r) => r.uid === uid) && !o.metadata.deletionTimestamp) markDeleted(ctx, t, o);
+        if (!refs.some((r) => r.uid === uid) || o.metadata.deletionTimestamp) continue;
+        if (!orphan) {
+          markDeleted(ctx, t, o);
+          continue;
+        }
+        o.metadata.ownerReferences = refs.filter((r) => r.uid !== uid);
+        if (o.metadata.ownerReferences.length === 0) delete o.metadata.ownerReferences;
+        ctx.store.put(rkey, o, "MODIFIED");
       }
     }
   });
 }
 
 export function afterRemove(ctx: Ctx, t: ResourceType, o: KubeObject, orphan = false): void {
-  if (!orphan) collectDependents(ctx, o);
+  collectDependents(ctx, o, orphan);
   if (t.kind === "CustomResourceDefinition") {
     const spec = o.spec as { group?: string; names?: { plural?: string } };
     const crType = ctx.registry.get(spec.group ?? "", spec.names?.plural ?? "");
