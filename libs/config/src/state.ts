@@ -52,9 +52,39 @@ export class ConfigState {
   private clustersDirty = true;
   private touched = new Map<string, { kind: ConfigKind; key: string }>();
   private cached: ConfigSnapshot | undefined;
+  /**
+   * Per-kind valid maps and the invalid map, updated in place until a snapshot exposes them, then copied on
+   * the next write: bulk loads stay linear, snapshots stay immutable and share the kinds that did not change.
+   */
+  private readonly validCache = new Map<ConfigKind, { map: Map<string, KubeObject>; exposed: boolean }>();
+  private invalidCache: { map: Map<string, ValidationProblem[]>; exposed: boolean } | undefined;
+  private clustersCache: Map<string, ClusterEntry> | undefined;
   private version = 0;
 
   constructor(private readonly resolveKubeconfig: KubeconfigResolver) {}
+
+  /** Records the new state of one object in the caches that depend on it. */
+  private changed(kind: ConfigKind, key: string, entry: Entry | undefined, before: Entry | undefined): void {
+    this.cached = undefined;
+    const v = this.validCache.get(kind);
+    if (v) {
+      if (v.exposed) this.validCache.set(kind, { map: new Map(v.map), exposed: false });
+      const map = this.validCache.get(kind)!.map;
+      if (entry?.normalized) map.set(key, entry.normalized);
+      else map.delete(key);
+    }
+    const hadProblems = (before?.problems.length ?? 0) > 0;
+    const hasProblems = (entry?.problems.length ?? 0) > 0;
+    if (this.invalidCache && (hadProblems || hasProblems)) {
+      if (this.invalidCache.exposed) this.invalidCache = { map: new Map(this.invalidCache.map), exposed: false };
+      if (hasProblems) this.invalidCache.map.set(`${kind}/${key}`, entry!.problems);
+      else this.invalidCache.map.delete(`${kind}/${key}`);
+    }
+    if (kind === "SveltosCluster" || kind === "Secret") {
+      this.clustersDirty = true;
+      this.clustersCache = undefined;
+    }
+  }
 
   private kindMap(kind: ConfigKind): Map<string, Entry> {
     let m = this.byKind.get(kind);
@@ -74,16 +104,17 @@ export class ConfigState {
     if (before && before.print === print) {
       this.touched.set(`${kind}\u0000${key}`, { kind, key });
       before.raw = obj; // status or resourceVersion only: keep quiet
-      if (before.normalized) before.normalized = { ...before.normalized, metadata: obj.metadata, status: obj.status };
-      this.cached = undefined;
+      if (before.normalized) {
+        before.normalized = { ...before.normalized, metadata: obj.metadata, status: obj.status };
+        this.changed(kind, key, before, before);
+      }
       return;
     }
     this.touched.set(`${kind}\u0000${key}`, { kind, key });
-    if (kind === "SveltosCluster" || kind === "Secret") this.clustersDirty = true;
     const { problems, normalized } = checkObject(obj, source);
     const entry: Entry = { raw: obj, print, problems, normalized: problems.length ? undefined : normalized };
     m.set(key, entry);
-    this.cached = undefined;
+    this.changed(kind, key, entry, before);
     const wasValid = before?.normalized !== undefined;
     if (entry.normalized)
       this.pending.push({ type: wasValid ? "modified" : "added", kind, key, object: entry.normalized });
@@ -95,8 +126,7 @@ export class ConfigState {
     const before = m.get(key);
     if (!before) return;
     m.delete(key);
-    this.cached = undefined;
-    if (kind === "SveltosCluster" || kind === "Secret") this.clustersDirty = true;
+    this.changed(kind, key, undefined, before);
     if (before.normalized) this.pending.push({ type: "deleted", kind, key, object: before.normalized });
   }
 
@@ -110,8 +140,13 @@ export class ConfigState {
   /** Problems not tied to one object (a broken YAML file), under a key like "YAML/file.yaml". */
   setExtraInvalid(key: string, problems: ValidationProblem[] | undefined): void {
     if (problems?.length) this.extraInvalid.set(key, problems);
-    else this.extraInvalid.delete(key);
+    else if (!this.extraInvalid.delete(key)) return;
     this.cached = undefined;
+    if (this.invalidCache) {
+      if (this.invalidCache.exposed) this.invalidCache = { map: new Map(this.invalidCache.map), exposed: false };
+      if (problems?.length) this.invalidCache.map.set(key, problems);
+      else this.invalidCache.map.delete(key);
+    }
   }
 
   /** Objects put since the last call (status write-back looks at these). */
@@ -130,6 +165,7 @@ export class ConfigState {
   invalidate(): void {
     this.cached = undefined;
     this.clustersDirty = true;
+    this.clustersCache = undefined;
   }
 
   validObject(kind: ConfigKind, key: string): KubeObject | undefined {
@@ -168,20 +204,36 @@ export class ConfigState {
     this.clusterPrints = prints;
   }
 
-  snapshot(): ConfigSnapshot {
-    if (this.cached) return this.cached;
-    const valid = <T extends KubeObject>(kind: ConfigKind): Map<string, T> => {
-      const out = new Map<string, T>();
-      for (const [k, e] of this.byKind.get(kind) ?? EMPTY) if (e.normalized) out.set(k, e.normalized as T);
-      return out;
-    };
-    const invalid = new Map<string, ValidationProblem[]>(this.extraInvalid);
-    for (const [kind, m] of this.byKind) {
-      for (const [k, e] of m) if (e.problems.length) invalid.set(`${kind}/${k}`, e.problems);
+  /** The valid map of a kind, marked as exposed (callers hand it out in a snapshot). */
+  private valid<T extends KubeObject>(kind: ConfigKind): Map<string, T> {
+    let v = this.validCache.get(kind);
+    if (!v) {
+      const map = new Map<string, KubeObject>();
+      for (const [k, e] of this.byKind.get(kind) ?? EMPTY) if (e.normalized) map.set(k, e.normalized);
+      v = { map, exposed: false };
+      this.validCache.set(kind, v);
     }
-    const secrets = valid<KubeObject>("Secret");
+    v.exposed = true;
+    return v.map as Map<string, T>;
+  }
+
+  private invalid(): Map<string, ValidationProblem[]> {
+    if (!this.invalidCache) {
+      const map = new Map(this.extraInvalid);
+      for (const [kind, m] of this.byKind) {
+        for (const [k, e] of m) if (e.problems.length) map.set(`${kind}/${k}`, e.problems);
+      }
+      this.invalidCache = { map, exposed: false };
+    }
+    this.invalidCache.exposed = true;
+    return this.invalidCache.map;
+  }
+
+  private clusters(): Map<string, ClusterEntry> {
+    if (this.clustersCache) return this.clustersCache;
+    const secrets = this.valid<KubeObject>("Secret");
     const clusters = new Map<string, ClusterEntry>();
-    for (const [key, sc] of valid<SveltosCluster>("SveltosCluster")) {
+    for (const [key, sc] of this.valid<SveltosCluster>("SveltosCluster")) {
       const r = this.resolveKubeconfig(sc, secrets);
       clusters.set(key, {
         key,
@@ -195,14 +247,21 @@ export class ConfigState {
         object: sc,
       });
     }
+    this.clustersCache = clusters;
+    return clusters;
+  }
+
+  /** An immutable view; maps of kinds that did not change are shared between successive snapshots. */
+  snapshot(): ConfigSnapshot {
+    if (this.cached) return this.cached;
     this.cached = Object.freeze({
-      eventSources: valid<EventSource>("EventSource"),
-      eventTriggers: valid<EventTrigger>("EventTrigger"),
-      clusters,
-      clusterSets: valid<ClusterSet>("ClusterSet"),
-      configMaps: valid<KubeObject>("ConfigMap"),
-      secrets,
-      invalid,
+      eventSources: this.valid<EventSource>("EventSource"),
+      eventTriggers: this.valid<EventTrigger>("EventTrigger"),
+      clusters: this.clusters(),
+      clusterSets: this.valid<ClusterSet>("ClusterSet"),
+      configMaps: this.valid<KubeObject>("ConfigMap"),
+      secrets: this.valid<KubeObject>("Secret"),
+      invalid: this.invalid(),
       version: this.version,
     });
     return this.cached;
