@@ -8,7 +8,6 @@ import {
   encodeRecord,
   eventSubject,
   hdrsToRecord,
-  publishDurable,
   truncateBody,
 } from "@evtrigger/bus";
 import type { JetStreamClient } from "@nats-io/jetstream";
@@ -17,6 +16,7 @@ import type { GatewayMetrics, LoggerLike } from "./metrics.js";
 import { contentHash, coreMsgId, jetStreamMsgId, rejectMsgId } from "./msgid.js";
 import { headerMap, normalizeMessage } from "./normalize/normalize.js";
 import { type HeaderMap, type NormalizeLimits, rejectLabel } from "./normalize/types.js";
+import type { PipelinedPublisher } from "./publisher.js";
 import { clusterKey } from "./source.js";
 import type { TraceRunner } from "./trace.js";
 
@@ -37,6 +37,8 @@ export interface UpstreamMessage {
 
 export interface IngestDeps {
   js: JetStreamClient;
+  /** Hot-path publisher for events (dead letters, rare, go through libs/bus). */
+  publisher: PipelinedPublisher;
   limits: NormalizeLimits;
   metrics: GatewayMetrics;
   logger: LoggerLike;
@@ -122,7 +124,7 @@ async function publishEvent(
     event,
   };
   await d.trace(event, upstreamHeaders, { cluster: clusterKey(up.cluster), natsSubject }, (traceparent) =>
-    publishDurable(d.js, eventSubject(up.cluster), encodeRecord(env), {
+    d.publisher.publish(eventSubject(up.cluster), encodeRecord(env), {
       msgId,
       headers: { traceparent },
       retryForMs: d.publishRetryMs,

@@ -5,6 +5,7 @@ import { type ClusterStatus, ClusterSupervisor, type LinkTuning } from "./cluste
 import { createIngest } from "./ingest.js";
 import { gatewayMetrics, type LoggerLike, type MetricsLike, type PipelineLike, silentLogger } from "./metrics.js";
 import { DEFAULT_LIMITS, type NormalizeLimits } from "./normalize/types.js";
+import { PipelinedPublisher } from "./publisher.js";
 import { type ClusterNatsSource, clusterKey } from "./source.js";
 import { type TraceRunner, w3cTrace } from "./trace.js";
 
@@ -60,8 +61,10 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const logger = deps.logger ?? silentLogger;
   const metrics = gatewayMetrics(deps.metrics, deps.pipeline);
   if (deps.ensureTopology !== false) await ensureTopology(deps.bus.jsm, deps.bus.kvm);
+  const publisher = new PipelinedPublisher(deps.bus.nc, Math.min(5000, limits.publishRetryMs));
   const ingest = createIngest({
     js: deps.bus.js,
+    publisher,
     limits,
     metrics,
     logger,
@@ -114,6 +117,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       await sync;
       await Promise.allSettled([...supervisors.values()].map((s) => s.close()));
       supervisors.clear();
+      publisher.close();
     },
   };
 }

@@ -49,6 +49,8 @@ export function startUpstreamConnection(o: UpstreamConnectionOptions): UpstreamC
           reconnectTimeWait: 1000,
           waitOnFirstConnect: false,
           timeout: 5000,
+          // No stack capture per request/ack: the hot path does one per message.
+          noAsyncTraces: true,
         });
       } catch (err) {
         o.onState("unreachable", errorText(err));

@@ -1,0 +1,141 @@
+// Ingest benchmark (issue 13, scenario 1): normalized CloudEvents/s from one managed cluster's JetStream stream to the
+// internal EVT_EVENTS stream through the gateway alone, against raw nats.js JetStream publishes of the same payloads
+// to the same internal server, measured in the same run. Floor: 0.5 of raw.
+import { connectBus, STREAMS } from "@evtrigger/bus";
+import { startNatsServer } from "@evtrigger/testkit";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { MemoryClusterSource, startGateway } from "../src/mod.js";
+
+export interface IngestBenchOptions {
+  /** Events per measurement (default 50,000; 5,000 with quick). */
+  events?: number;
+  quick?: boolean;
+  /** In-flight publishes of the raw baseline. */
+  window?: number;
+  /** Profiling aid: measure the gateway only (baseline reported as 0). */
+  skipBaseline?: boolean;
+}
+
+export interface IngestBenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number;
+  baselineName: string;
+  ratio: number;
+  floor: number;
+  pass: boolean;
+  note: string;
+}
+
+const enc = new TextEncoder();
+
+function payloads(n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const user = `user-${i % 1000}`;
+    out.push(
+      enc.encode(
+        JSON.stringify({
+          specversion: "1.0",
+          type: i % 2 ? "auth.example.com.logout" : "auth.example.com.login",
+          source: "auth.example.com",
+          id: String(10_000 + i),
+          subject: user,
+          time: "2026-11-25T12:00:00Z",
+          datacontenttype: "application/json",
+          data: { message: `User ${user} ${i % 2 ? "logout" : "login"}`, organization: "acme" },
+        }),
+      ),
+    );
+  }
+  return out;
+}
+
+function cpuPerEvent(c: NodeJS.CpuUsage, n: number): number {
+  return Math.round(((c.user + c.system) / n) * 10) / 10;
+}
+
+async function until(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export async function benchIngest(o: IngestBenchOptions = {}): Promise<IngestBenchResult> {
+  const n = o.events ?? (o.quick ? 5_000 : 50_000);
+  const window = o.window ?? 1024;
+  const data = payloads(n);
+  const internal = await startNatsServer();
+  const upstream = await startNatsServer();
+  const bus = await connectBus({ servers: internal.url, name: "bench-gateway", noAsyncTraces: true });
+  // The baseline gets the same tuning as the gateway's connections.
+  const raw = await connect({ servers: internal.url, name: "bench-raw", noAsyncTraces: true });
+  const up = await connect({ servers: upstream.url, name: "bench-upstream", noAsyncTraces: true });
+  const source = new MemoryClusterSource();
+  const cluster = { namespace: "bench", name: "c1", kind: "SveltosCluster" as const };
+  source.set(cluster); // known cluster, no Secret yet: nothing consumed until the clock starts
+  const gw = await startGateway({ bus, clusters: source });
+  try {
+    // Raw baseline: the same payloads published to a stream on the same server, `window` in flight.
+    const rjsm = await jetstreamManager(raw);
+    await rjsm.streams.add({ name: "BENCH_RAW", subjects: ["bench.raw.>"] });
+    const rjs = jetstream(raw);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    let next = 0;
+    if (!o.skipBaseline) {
+      await Promise.all(
+        Array.from({ length: window }, async () => {
+          for (let i = next++; i < n; i = next++) {
+            await rjs.publish("bench.raw.c1", data[i]!, { msgID: `raw-${i}` });
+          }
+        }),
+      );
+    }
+    const rawRate = o.skipBaseline ? 0 : n / ((performance.now() - t0) / 1000);
+    const rawCpu = cpuPerEvent(process.cpuUsage(c0), n);
+
+    // Gateway: preload the upstream stream, then hand the gateway its Secret and time until all are stored.
+    const ujsm = await jetstreamManager(up);
+    await ujsm.streams.add({ name: "BENCH_UP", subjects: ["bench.up.>"] });
+    const ujs = jetstream(up);
+    next = 0;
+    await Promise.all(
+      Array.from({ length: window }, async () => {
+        for (let i = next++; i < n; i = next++) await ujs.publish("bench.up.events", data[i]!);
+      }),
+    );
+    const t1 = performance.now();
+    const c1 = process.cpuUsage();
+    source.set(cluster, { jetstream: { configuration: { url: upstream.url, subjects: ["BENCH_UP"] } } });
+    await until(
+      async () => (await bus.jsm.streams.info(STREAMS.events.name)).state.messages >= n,
+      120_000,
+      `${n} normalized events`,
+    );
+    const gwRate = n / ((performance.now() - t1) / 1000);
+    const gwCpu = cpuPerEvent(process.cpuUsage(c1), n);
+    const ratio = gwRate / rawRate;
+    return {
+      name: "gateway ingest (JetStream source → EVT_EVENTS)",
+      value: Math.round(gwRate),
+      unit: "events/s",
+      baseline: Math.round(rawRate),
+      baselineName: `raw nats.js JetStream publish, ${window} in flight`,
+      ratio: Math.round(ratio * 1000) / 1000,
+      floor: 0.5,
+      pass: ratio >= 0.5,
+      note:
+        `${n} events of ~${data[0]!.length} bytes; gateway time includes connect, consumer creation, normalize, ` +
+        `publish, ack; node CPU per event: gateway ${gwCpu} µs, raw ${rawCpu} µs`,
+    };
+  } finally {
+    await gw.close();
+    await Promise.allSettled([up.close(), raw.close(), bus.close()]);
+    await Promise.allSettled([internal.stop(), upstream.stop()]);
+  }
+}
