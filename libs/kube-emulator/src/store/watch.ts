@@ -30,7 +30,12 @@ export class WatchHub {
 
   publish(e: StoreEvent): void {
     this.history.push(e);
-    while (this.history.length > this.historySize) this.compactedRv = this.history.shift()!.rv;
+    // Trim in batches: shifting one element per write would make every write O(history).
+    if (this.history.length > this.historySize + Math.max(64, this.historySize >> 3)) {
+      const drop = this.history.length - this.historySize;
+      this.compactedRv = this.history[drop - 1]!.rv;
+      this.history.splice(0, drop);
+    }
     for (const l of this.listeners) l(e);
   }
 
@@ -59,7 +64,8 @@ export class WatchHub {
 
   /** Drops all history (tests use it to provoke 410 Gone). */
   compact(upToRv: number): void {
-    while (this.history.length > 0 && this.history[0]!.rv <= upToRv) this.history.shift();
+    const keep = this.history.findIndex((e) => e.rv > upToRv);
+    this.history.splice(0, keep < 0 ? this.history.length : keep);
     this.compactedRv = Math.max(this.compactedRv, upToRv);
   }
 
