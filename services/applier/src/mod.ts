@@ -5,6 +5,8 @@ export { sveltosIdentityValue, toLabelValue } from "./apply/labels.js";
 export type { ClusterAccess, TemplateRender, TriggerConfigSource, TriggerStatusSink } from "./deps.js";
 export type { ApplierErrorCode } from "./errors.js";
 export { ApplierError } from "./errors.js";
+export type { AddonFilter, AddonRow } from "./inventory/addons.js";
+export { listAddons } from "./inventory/addons.js";
 export type { CloudEventAction, DeployedObject, InventoryEntry } from "./inventory/entry.js";
 export { objectId, resourceType } from "./inventory/entry.js";
 export type { InventoryMode } from "./inventory/keys.js";

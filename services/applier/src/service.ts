@@ -275,7 +275,6 @@ export function parseMatch(data: Uint8Array): MatchRecord {
 }
 
 function receivedAtOf(match: MatchRecord): string {
-  // The gateway's receive time travels in the match when the matcher copies it; else the match time.
-  const r = (match as MatchRecord & { receivedAt?: string }).receivedAt;
-  return typeof r === "string" ? r : match.matchedAt;
+  // The gateway's receive time travels in the match; older records only have the match time.
+  return typeof match.receivedAt === "string" ? match.receivedAt : match.matchedAt;
 }

@@ -1,11 +1,12 @@
+import { showAddons, showDryrun } from "./show-addons.js";
 import { showEvents } from "./show-events.js";
 import type { Command } from "./types.js";
 
 // `evtctl show <what>`: one line per view, each implemented in its own file (show-<what>.ts).
 const views: Record<string, Command> = {
   events: showEvents,
-  // addons: showAddons, // slot for issue 9 (applier): `show addons`, from ./show-addons.js
-  // dryrun: showDryrun, // slot for issue 9 (applier): `show dryrun`, from ./show-dryrun.js
+  addons: showAddons,
+  dryrun: showDryrun,
 };
 
 function usage(): string {
