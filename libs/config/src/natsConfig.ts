@@ -28,11 +28,13 @@ export function parseNatsConfig(text: string | undefined): NatsConfigResult {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { problems: [problem(`data.${NATS_SECRET_KEY}`, `not valid JSON: ${(err as Error).message}`)], hash };
+    // V8 quotes the text around the error; this is a Secret, so only the position is kept.
+    const where = /position \d+(?: \(line \d+ column \d+\))?/.exec((err as Error).message)?.[0] ?? "syntax error";
+    return { problems: [problem(`data.${NATS_SECRET_KEY}`, `not valid JSON (${where})`)], hash };
   }
   const validate = natsConnectionValidator();
   if (!validate(value)) {
-    const problems = fieldErrors(validate.errors).map((e) =>
+    const problems = fieldErrors(validate.errors, true).map((e) =>
       problem(`data.${NATS_SECRET_KEY}${e.path ? `.${e.path}` : ""}`, e.reason),
     );
     return { problems, hash };

@@ -26,16 +26,18 @@ export function joinPath(parts: (string | number)[]): string {
   return out;
 }
 
-function describe(value: unknown): string {
+function describe(value: unknown, redact: boolean): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
+  if (redact) return typeof value; // Secret material must not reach logs or conditions
   if (typeof value === "string")
     return `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
   if (typeof value === "object") return "object";
   return `${typeof value} ${String(value)}`;
 }
 
-export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldError[] {
+/** `redact`: never quote values (for Secrets and the sveltos-nats payload). */
+export function fieldErrors(errors: ErrorObject[] | null | undefined, redact = false): FieldError[] {
   if (!errors) return [];
   // anyOf branches (int-or-string, jetstream subjects|streams) would each report; keep the anyOf summary only.
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === "anyOf").map((e) => e.schemaPath));
@@ -43,7 +45,7 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
   const seen = new Set<string>();
   for (const e of errors) {
     if ([...anyOfPaths].some((p) => e.schemaPath.startsWith(`${p}/`))) continue;
-    const fe = toFieldError(e);
+    const fe = toFieldError(e, redact);
     const key = `${fe.path}\u0000${fe.reason}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -53,7 +55,7 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
   return out;
 }
 
-function toFieldError(e: ErrorObject): FieldError {
+function toFieldError(e: ErrorObject, redact: boolean): FieldError {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case "additionalProperties":
@@ -61,11 +63,11 @@ function toFieldError(e: ErrorObject): FieldError {
     case "required":
       return { path: pointerToPath(e.instancePath, String(p.missingProperty)), reason: "required field is missing" };
     case "type":
-      return { path: pointerToPath(e.instancePath), reason: `must be ${p.type} (got ${describe(e.data)})` };
+      return { path: pointerToPath(e.instancePath), reason: `must be ${p.type} (got ${describe(e.data, redact)})` };
     case "enum":
       return {
         path: pointerToPath(e.instancePath),
-        reason: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")} (got ${describe(e.data)})`,
+        reason: `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")} (got ${describe(e.data, redact)})`,
       };
     case "const":
       return { path: pointerToPath(e.instancePath), reason: `must be ${JSON.stringify(p.allowedValue)}` };
@@ -74,10 +76,13 @@ function toFieldError(e: ErrorObject): FieldError {
     case "pattern":
       return {
         path: pointerToPath(e.instancePath),
-        reason: `must match ${String(p.pattern)} (got ${describe(e.data)})`,
+        reason: `must match ${String(p.pattern)} (got ${describe(e.data, redact)})`,
       };
     default:
-      return { path: pointerToPath(e.instancePath), reason: `${e.message ?? e.keyword} (got ${describe(e.data)})` };
+      return {
+        path: pointerToPath(e.instancePath),
+        reason: `${e.message ?? e.keyword} (got ${describe(e.data, redact)})`,
+      };
   }
 }
 

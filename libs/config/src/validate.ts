@@ -61,7 +61,7 @@ export function checkObject(obj: unknown, source: ProblemSource = {}): CheckResu
     return { problems: [mk({ path: isCrdKind(o.kind) ? "apiVersion" : "kind", reason })], normalized: copy };
   } else return { problems: [], normalized: copy };
 
-  const problems: FieldProblem[] = validator(copy) ? [] : fieldErrors(validator.errors);
+  const problems: FieldProblem[] = validator(copy) ? [] : fieldErrors(validator.errors, o.kind === "Secret");
   // Semantic checks run even when the schema failed (a user should see every problem at once); a shape the
   // schema already rejected may make them throw, which is then ignored. Schema problems win per path.
   let semantic: FieldProblem[] = [];

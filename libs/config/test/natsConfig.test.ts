@@ -52,6 +52,19 @@ describe("natsConfig", () => {
     });
   });
 
+  test("natsConfig - problems never quote Secret material", () => {
+    const text =
+      '{"nats": {"configuration": {"url": "u", "subjects": ["s"], "authorization": {"user": {"user": "a", "password": 12345678}}}}}';
+    const typed = parseNatsConfig(text);
+    expect(typed.problems[0]).toMatchObject({
+      path: "data.sveltos-nats.nats.configuration.authorization.user.password",
+    });
+    expect(JSON.stringify(typed.problems)).not.toContain("12345678");
+    const broken = parseNatsConfig('{"token": "s3cr3t-value" oops}');
+    expect(broken.problems[0]!.reason).toMatch(/^not valid JSON/);
+    expect(JSON.stringify(broken.problems)).not.toContain("s3cr3t");
+  });
+
   test("natsConfig - bad JSON, unknown fields and bad PEM are problems with paths; the hash follows the text", () => {
     expect(parseNatsConfig("{").problems[0]).toMatchObject({
       path: "data.sveltos-nats",
