@@ -38,6 +38,7 @@ const bus = await connectBus({
   pass: cfg.natsPassword,
   token: cfg.natsToken,
   name: "evtrigger-gateway",
+  noAsyncTraces: true,
 });
 lifecycle.onShutdown(bus.close, "bus");
 const busCheck = connectionCheck(bus.nc, "internal NATS");

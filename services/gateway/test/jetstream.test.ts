@@ -118,4 +118,45 @@ describe("gateway JetStream sources", () => {
     });
     await waitForEvents(h.bus.jsm, (e) => e.record.event.id === "during-outage");
   });
+
+  test("jetstream - a Secret change while messages flow loses nothing and duplicates nothing", async () => {
+    const n = 300;
+    const hashBefore = gw!.status().clusters[0]!.configHash;
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      sends.push(ujs.publish("users.switch", json({ ...seedLogin, id: `switch-${i}` })));
+      // Switch in the middle of the stream: the new link binds the same durable, the old one drains.
+      if (i === n / 2) {
+        source.set(edge, {
+          jetstream: {
+            configuration: {
+              url: upstream.url,
+              subjects: ["USERS"],
+              streams: [
+                { name: "AUDIT", subjects: ["audit.*"] },
+                { name: "EXTRA", subjects: ["extra.*"] },
+              ],
+            },
+          },
+        });
+      }
+    }
+    await Promise.all(sends);
+    await waitFor(
+      () => {
+        const c = gw!.status().clusters[0]!;
+        return (
+          c.configHash !== hashBefore && c.connections.length === 1 && c.connections[0]!.subscriptions.length === 3
+        );
+      },
+      { what: "new link with three streams" },
+    );
+    const got = await waitForEvents(h.bus.jsm, (e) => e.record.event.id.startsWith("switch-"), n, "all switch events");
+    expect(new Set(got.map((e) => e.record.event.id)).size).toBe(n);
+    expect(got.length).toBe(n);
+    const last = (await ujsm.streams.info("USERS")).state.last_seq;
+    await waitFor(async () => (await ujsm.consumers.info("USERS", UPSTREAM_DURABLE)).ack_floor.stream_seq >= last, {
+      what: "every upstream message acked",
+    });
+  });
 });

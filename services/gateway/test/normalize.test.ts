@@ -208,4 +208,56 @@ describe("normalize", () => {
     const v = validateEvent({ specversion: "1.0", id: "1", source: "s" }, DEFAULT_LIMITS, "[7].");
     expect(v).toEqual({ rejection: expect.objectContaining({ field: "[7].type" }) });
   });
+
+  test("structured - JSON error reasons never quote the body", () => {
+    const r = normalizeMessage(bytes("top secret payload")).rejections[0];
+    expect(r?.reason).not.toContain("secret");
+  });
+
+  test("fuzz - random garbage and mutated events never throw and always explain a rejection", () => {
+    // Deterministic PRNG so a failure reproduces.
+    let seed = 42;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
+    const base = JSON.stringify(login);
+    const contentTypes = [undefined, "application/json", "application/cloudevents-batch+json", "text/plain"];
+    for (let i = 0; i < 3000; i++) {
+      let body: Uint8Array;
+      const kind = i % 4;
+      if (kind === 0) body = Uint8Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256));
+      else if (kind === 1) {
+        const chars = base.split("");
+        for (let k = 0; k < 3; k++)
+          chars[Math.floor(rnd() * chars.length)] = pick(["{", "}", '"', "\n", ":", "[", "\u0001", "9"]);
+        body = bytes(chars.join(""));
+      } else if (kind === 2) {
+        const ev: Record<string, unknown> = { ...login };
+        ev[pick(["id", "source", "type", "specversion", "subject", "time", "x"])] = pick([
+          null,
+          1.5,
+          "",
+          [],
+          {},
+          "a\u0007b",
+          true,
+          "2026-13-45T99:00:00Z",
+        ]);
+        body = bytes(pick([ev, [ev, ev], [ev, 1, "x"]]));
+      } else body = bytes(pick(['"str"', "null", "[]", "[[[]]]", "1e999", "{}", '{"specversion":null}']));
+      const ct = pick(contentTypes);
+      const h = ct ? hdrs({ "content-type": ct }) : undefined;
+      const n = normalizeMessage(body, h);
+      expect(n.events.length + n.rejections.length + (n.mode === "batch" ? 1 : 0)).toBeGreaterThan(0);
+      for (const r of n.rejections) {
+        expect(r.code).toMatch(/^EVT_GATEWAY_[A-Z_]+$/);
+        expect(r.reason.length).toBeGreaterThan(3);
+      }
+      for (const e of n.events) {
+        for (const a of ["id", "source", "type"] as const) expect(typeof e.event[a]).toBe("string");
+      }
+    }
+  });
 });

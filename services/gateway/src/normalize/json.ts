@@ -23,7 +23,8 @@ export function parseJsonBody(
   try {
     return { value: JSON.parse(text) };
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
+    // V8 quotes a piece of the input in some messages: drop it, reasons end up in logs.
+    const msg = (err instanceof Error ? err.message : String(err)).replace(/"(?:[^"\\]|\\.)*"/g, "…");
     return { rejection: { code, field: what, reason: `${what}: not valid JSON (${msg.slice(0, 120)})` } };
   }
 }
