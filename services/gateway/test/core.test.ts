@@ -186,4 +186,17 @@ describe("gateway core NATS", () => {
     expect((await readEvents(h.bus.jsm)).some((x) => x.record.event.id === "old-subject")).toBe(false);
     expect(gw.ready()).toBe(true);
   });
+
+  test("core - an upstream NATS restart is survived without a new Secret", async () => {
+    await upstream.restart();
+    await waitFor(() => gw.status().clusters[0]?.connections[0]?.state === "connected", { what: "reconnected" });
+    await waitFor(
+      async () => {
+        pub.publish("user-operation-v2", json({ ...seedLogin, id: "after-restart" }));
+        await pub.flush();
+        return (await readEvents(h.bus.jsm)).some((e) => e.record.event.id === "after-restart");
+      },
+      { what: "event after the restart", intervalMs: 100 },
+    );
+  });
 });

@@ -58,7 +58,11 @@ export function startUpstreamConnection(o: UpstreamConnectionOptions): UpstreamC
         delay = Math.min(max, delay * 2);
         continue;
       }
-      if (stopped) break;
+      if (stopped) {
+        // stop() came while connecting: the owner may already have looked for a connection to drain.
+        await nc.close().catch(() => {});
+        break;
+      }
       const conn = nc;
       const watcher = watchStatus(conn, o.onState);
       try {
