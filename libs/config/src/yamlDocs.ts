@@ -38,6 +38,11 @@ export function loadYamlDocuments(text: string, file: string): LoadResult {
     }
     const value = d.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return;
+    // `kind: List` (as `kubectl get -o yaml` writes) stands for its items.
+    if (value.kind === "List" && Array.isArray(value.items)) {
+      for (const item of value.items) objects.push({ object: item, doc });
+      return;
+    }
     objects.push({ object: value, doc });
   });
   return { objects, problems };

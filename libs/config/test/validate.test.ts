@@ -253,6 +253,16 @@ describe("validate - formatting and YAML", () => {
     expect(formatProblem({ ...p, path: "" })).toBe("EventTrigger/t: bad");
   });
 
+  test("validate - a kind: List document stands for its items", () => {
+    const text =
+      "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n";
+    const r = loadYamlDocuments(text, "list.yaml");
+    expect(r.objects.map((o) => [o.doc, (o.object as { metadata: { name: string } }).metadata.name])).toEqual([
+      [1, "a"],
+      [1, "b"],
+    ]);
+  });
+
   test("validate - a YAML syntax error becomes a problem with its line", () => {
     const text = "apiVersion: v1\nkind: ConfigMap\n---\nmetadata:\n  name: [unclosed\n";
     const r = loadYamlDocuments(text, "f.yaml");
