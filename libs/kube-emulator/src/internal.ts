@@ -14,4 +14,4 @@ export { applyStrategicMergePatch } from "./patch/strategic.js";
 export type { RequestRecord } from "./server/http.js";
 export type { Requirement, Selector } from "./store/selectors.js";
 export { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./store/selectors.js";
-export { validateName } from "./validate.js";
+export { decodeError, validateName } from "./validate.js";

@@ -118,3 +118,37 @@ export function dropFields(obj: Record<string, unknown>, paths: string[]): void 
     if (cur) delete cur[parts[parts.length - 1]!];
   }
 }
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Type errors the real server's JSON decoding reports for the string maps of ConfigMaps and Secrets (a 400,
+ * before any validation): numbers where strings belong, bytes that are not base64.
+ */
+export function decodeError(kind: string, obj: Record<string, unknown>): string | undefined {
+  const maps: [string, boolean][] =
+    kind === "ConfigMap"
+      ? [
+          ["data", false],
+          ["binaryData", true],
+        ]
+      : kind === "Secret"
+        ? [
+            ["data", true],
+            ["stringData", false],
+          ]
+        : [];
+  for (const [field, bytes] of maps) {
+    const m = obj[field];
+    if (m === undefined || m === null) continue;
+    if (typeof m !== "object" || Array.isArray(m))
+      return `${kind} in version "v1" cannot be handled as a ${kind}: json: cannot unmarshal ${Array.isArray(m) ? "array" : typeof m} into Go struct field ${kind}.${field} of type map[string]${bytes ? "[]uint8" : "string"}`;
+    for (const [k, v] of Object.entries(m)) {
+      if (typeof v !== "string")
+        return `${kind} in version "v1" cannot be handled as a ${kind}: json: cannot unmarshal ${v === null ? "null" : typeof v} into Go struct field ${kind}.${field} of type ${bytes ? "[]uint8" : "string"}`;
+      if (bytes && !BASE64.test(v))
+        return `${kind} in version "v1" cannot be handled as a ${kind}: illegal base64 data at input byte 0 (${field}.${k})`;
+    }
+  }
+  return undefined;
+}

@@ -5,7 +5,7 @@ import { recordUpdate, serverSideApply } from "../patch/apply.js";
 import { applyJsonPatch } from "../patch/json.js";
 import { applyMergePatch } from "../patch/merge.js";
 import { applyStrategicMergePatch } from "../patch/strategic.js";
-import { dropFields, unknownBuiltinFields, validateMeta } from "../validate.js";
+import { decodeError, dropFields, unknownBuiltinFields, validateMeta } from "../validate.js";
 import { validateCrd } from "./crds.js";
 import { applyDefaults, hasGeneration } from "./defaults.js";
 import { afterRemove, afterWrite, removeNow } from "./lifecycle.js";
@@ -57,6 +57,8 @@ function checkFields(target: Target, o: KubeObject, warnings: string[]): string[
   let unknown: string[] = [];
   let invalid: string[] = [];
   if (target.t.builtin) {
+    const bad = decodeError(target.t.kind, o);
+    if (bad) throw errors.badRequest(bad);
     unknown = unknownBuiltinFields(target.t, o);
     dropFields(o, unknown);
   } else {
