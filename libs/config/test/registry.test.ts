@@ -3,7 +3,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { ClusterRegistry, KubeConfigStore, type NatsConfigResult, type NatsConfigWatch } from "@evtrigger/config";
+import {
+  ClusterRegistry,
+  KubeConfigStore,
+  MemoryConfigStore,
+  type NatsConfigResult,
+  type NatsConfigWatch,
+} from "@evtrigger/config";
 import { type KubeEmulator, startKubeEmulator } from "@evtrigger/kube-emulator";
 import { tempDir, waitFor } from "@evtrigger/testkit";
 
@@ -126,5 +132,59 @@ describe("registry", () => {
     await kubectl(managed, "delete", "secret", "sveltos-nats", "-n", "projectsveltos");
     await waitFor(() => seen.length === 4, { what: "deleted config" });
     expect(seen[3]).toEqual({ problems: [], hash: "" });
+  });
+});
+
+describe("registry - following the cluster", () => {
+  test("registry - watchNatsConfig follows a kubeconfig change to another API server and a cluster removal", async () => {
+    const work = tempDir("evt-config-registry-follow-");
+    const [a, b] = [await startKubeEmulator({ clusterName: "a" }), await startKubeEmulator({ clusterName: "b" })];
+    const store = new MemoryConfigStore();
+    const seen: NatsConfigResult[] = [];
+    let watch: NatsConfigWatch | undefined;
+    try {
+      for (const [emu, subject] of [
+        [a, "from-a"],
+        [b, "from-b"],
+      ] as const) {
+        const kubectl = (...args: string[]) =>
+          run("kubectl", ["--kubeconfig", emu.kubeconfigPath, "--cache-dir", join(work, "cache"), ...args]);
+        await kubectl("create", "namespace", "projectsveltos");
+        writeFileSync(
+          join(work, `${subject}.json`),
+          JSON.stringify({ nats: { configuration: { url: "nats://h:4222", subjects: [subject] } } }),
+        );
+        await kubectl(
+          "create",
+          "secret",
+          "generic",
+          "sveltos-nats",
+          "-n",
+          "projectsveltos",
+          `--from-file=sveltos-nats=${join(work, `${subject}.json`)}`,
+        );
+      }
+      store.kubeconfigs.set("ns/c", readFileSync(a.kubeconfigPath, "utf8"));
+      store.apply({
+        apiVersion: "lib.projectsveltos.io/v1beta1",
+        kind: "SveltosCluster",
+        metadata: { name: "c", namespace: "ns" },
+        spec: {},
+      });
+      watch = new ClusterRegistry(store).watchNatsConfig("ns/c", (r) => seen.push(r));
+      await waitFor(() => seen.length === 1, { what: "config from a" });
+      expect(seen[0]!.config?.nats?.configuration.subjects).toEqual(["from-a"]);
+      store.kubeconfigs.set("ns/c", readFileSync(b.kubeconfigPath, "utf8"));
+      store.refresh();
+      await waitFor(() => seen.length === 2, { what: "config from b" });
+      expect(seen[1]!.config?.nats?.configuration.subjects).toEqual(["from-b"]);
+      store.delete("SveltosCluster", "ns/c");
+      await waitFor(() => seen.length === 3, { what: "cluster gone" });
+      expect(seen[2]!.config).toBeUndefined();
+      expect(seen[2]!.problems[0]!.reason).toMatch(/not registered/);
+    } finally {
+      await watch?.close();
+      await Promise.all([a.stop(), b.stop()]);
+    }
   });
 });
