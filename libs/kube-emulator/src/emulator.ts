@@ -46,6 +46,8 @@ export interface KubeEmulator {
   store: EmulatorStore;
   /** Stops listening and drops every connection; stored objects survive for restart(). */
   stop(): Promise<void>;
+  /** The same as stop(), under the name the rest of evtrigger uses for lifecycles. */
+  close(): Promise<void>;
   /** Listens again on the same port with the same objects. */
   restart(): Promise<void>;
 }
@@ -92,6 +94,11 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
     opts.kubeconfigPath ?? join(tmpdir(), `evt-kube-${clusterName}-${port}-${randomBytes(4).toString("hex")}.yaml`);
   writeKubeconfig(kubeconfigPath, clusterName, url, token, tls.certPem);
   let running = true;
+  const stop = async () => {
+    if (!running) return;
+    running = false;
+    await http.close();
+  };
   return {
     url,
     token,
@@ -105,11 +112,8 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
       },
       compact: () => store.hub.compact(store.resourceVersion),
     },
-    async stop() {
-      if (!running) return;
-      running = false;
-      await http.close();
-    },
+    stop,
+    close: stop,
     async restart() {
       if (running) await http.close();
       await http.listen();

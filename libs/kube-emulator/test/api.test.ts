@@ -152,6 +152,24 @@ describe("api", () => {
     expect(bad.body).toMatchObject({ kind: "Status", reason: "BadRequest", code: 400 });
   });
 
+  test("api - a watch on an item path sees only that object", async () => {
+    const watch = watchStream(emu, `${CM}/only-me?watch=true`);
+    try {
+      await api(emu, "POST", CM, { metadata: { name: "not-me" } });
+      await api(emu, "POST", CM, { metadata: { name: "only-me" } });
+      await waitFor(() => watch.events().length > 0, { what: "an event" });
+      await api(emu, "POST", CM, { metadata: { name: "not-me-either" } });
+      await api(emu, "DELETE", `${CM}/only-me`);
+      await waitFor(() => watch.events().length === 2, { what: "two events" });
+      expect(watch.events().map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual([
+        "ADDED only-me",
+        "DELETED only-me",
+      ]);
+    } finally {
+      watch.close();
+    }
+  });
+
   test("api - watch resumes from a resourceVersion and ends after timeoutSeconds", async () => {
     const first = await api(emu, "POST", CM, { metadata: { name: "w-1" } });
     const rv = (first.body.metadata as { resourceVersion: string }).resourceVersion;

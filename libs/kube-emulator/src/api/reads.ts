@@ -13,7 +13,9 @@ export function getObject(ctx: Ctx, target: Target): KubeObject {
 export function objectFilter(target: Target): (o: KubeObject) => boolean {
   const labels = parseLabelSelector(target.query.get("labelSelector"));
   const fields = parseFieldSelector(target.query.get("fieldSelector"));
+  // A watch on an item path (…/configmaps/x?watch=1) sees only that object.
   return (o) =>
+    (!target.name || o.metadata.name === target.name) &&
     (!target.namespace || o.metadata.namespace === target.namespace) &&
     matchesLabels(labels, o.metadata.labels) &&
     matchesFields(fields, o);
