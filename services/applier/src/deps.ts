@@ -7,6 +7,7 @@ import type {
   ConfigSnapshot,
   ConfigStore,
   EventTrigger,
+  KubeConfigStore,
   KubeObject,
   LabelSelector,
   PolicyRef,
@@ -23,22 +24,8 @@ export type { LabelSelector };
 /** The configuration the applier reads (libs/config ConfigStore). */
 export type TriggerConfigSource = Pick<ConfigStore, "snapshot" | "onChange">;
 
-/** Status reporting on the management cluster (libs/config KubeConfigStore); optional. */
-export interface TriggerStatusSink {
-  setCondition(
-    kind: string,
-    name: string,
-    cond: { type: string; status: "True" | "False" | "Unknown"; reason: string; message: string },
-  ): Promise<void>;
-  recordEvent(e: {
-    kind: string;
-    name: string;
-    namespace?: string;
-    type: "Normal" | "Warning";
-    reason: string;
-    message: string;
-  }): Promise<void>;
-}
+/** Status reporting on the management cluster: libs/config's KubeConfigStore; optional. */
+export type TriggerStatusSink = Pick<KubeConfigStore, "setCondition" | "recordEvent">;
 
 /** Access to managed clusters (libs/config ClusterRegistry). */
 export interface ClusterAccess {

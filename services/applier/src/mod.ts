@@ -1,6 +1,5 @@
 // Public surface of @evtrigger/applier: the service, and the inventory reader evtctl uses.
 
-export { snapshotClusterAccess } from "./apply/access.js";
 export { sveltosIdentityValue, toLabelValue } from "./apply/labels.js";
 export type { ClusterAccess, TemplateRender, TriggerConfigSource, TriggerStatusSink } from "./deps.js";
 export type { ApplierErrorCode } from "./errors.js";

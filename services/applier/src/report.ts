@@ -51,8 +51,9 @@ export function reporter(bus: Bus, status: TriggerStatusSink | undefined, logger
           status: "False",
           reason: reasonOf(code),
           message: reason,
+          lastTransitionTime: new Date().toISOString(),
         }),
-        status.recordEvent({ kind: "EventTrigger", name, type: "Warning", reason: reasonOf(code), message: reason }),
+        status.recordEvent(triggerRef(name), reasonOf(code), reason, "Warning"),
       ]).then((r) => {
         for (const x of r)
           if (x.status === "rejected")
@@ -67,10 +68,15 @@ export function reporter(bus: Bus, status: TriggerStatusSink | undefined, logger
           status: "True",
           reason: "Applied",
           message: "the latest events were applied",
+          lastTransitionTime: new Date().toISOString(),
         })
         .catch((err: unknown) => logger.warn("cannot report on EventTrigger", { trigger, error: String(err) }));
     },
   };
+}
+
+function triggerRef(name: string) {
+  return { apiVersion: "lib.projectsveltos.io/v1beta1", kind: "EventTrigger", metadata: { name } };
 }
 
 /** EVT_APPLIER_ACTION → ActionInvalid-style CamelCase reason for conditions and Events. */

@@ -16,11 +16,11 @@ import {
   partitionOf,
   publishDurable,
 } from "@evtrigger/bus";
-import { DirConfigStore, KUBECONFIG_FILE_ANNOTATION } from "@evtrigger/config";
+import { ClusterRegistry, DirConfigStore, KUBECONFIG_FILE_ANNOTATION } from "@evtrigger/config";
 import { type KubeEmulator, startKubeEmulator } from "@evtrigger/kube-emulator";
 import { createMetrics } from "@evtrigger/telemetry";
 import { type NatsServer, startNatsServer, waitFor } from "@evtrigger/testkit";
-import { type Applier, type ApplierOptions, snapshotClusterAccess, startApplier } from "../src/mod.js";
+import { type Applier, type ApplierOptions, startApplier } from "../src/mod.js";
 
 const run = promisify(execFile);
 
@@ -103,7 +103,7 @@ export async function startHarness(
       const a = await startApplier({
         bus,
         store,
-        registry: snapshotClusterAccess(store),
+        registry: new ClusterRegistry(store),
         logger: quietLogger,
         metrics: createMetrics({ service: "applier", defaultMetrics: false }),
         ...o,
@@ -280,7 +280,7 @@ export async function drained(h: Harness): Promise<boolean> {
   return ci.num_pending === 0 && ci.num_ack_pending === 0;
 }
 
-/** A status sink that records what would be written on EventTriggers. */
+/** A status sink that records what would be written on EventTriggers (KubeConfigStore's shape). */
 export function recordingStatus() {
   const conditions: { name: string; type: string; status: string; reason: string; message: string }[] = [];
   const events: { name: string; type: string; reason: string; message: string }[] = [];
@@ -294,8 +294,8 @@ export function recordingStatus() {
     ) {
       conditions.push({ name, ...c });
     },
-    async recordEvent(e: { name: string; type: string; reason: string; message: string }) {
-      events.push(e);
+    async recordEvent(involved: { metadata: { name: string } }, reason: string, message: string, type = "Normal") {
+      events.push({ name: involved.metadata.name, type, reason, message });
     },
   };
 }
