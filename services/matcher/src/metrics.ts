@@ -33,6 +33,10 @@ export function matcherMetrics(m: Metrics) {
     "EventTriggers that could not be evaluated for a cluster (e.g. eventSourceName template error)",
   );
   const reportErrors = m.counter("evtrigger_matcher_report_errors_total", "Failed event report updates");
+  const reportDropped = m.counter(
+    "evtrigger_matcher_report_dropped_total",
+    "Event report entries dropped because the report writer fell behind",
+  );
   return {
     event: (o: EventOutcome) => events.inc({ outcome: o }),
     match: (cluster: string, trigger: string) => pm.matched({ cluster, trigger }),
@@ -48,6 +52,7 @@ export function matcherMetrics(m: Metrics) {
     duration: (seconds: number) => duration.observe(seconds),
     triggerProblem: () => triggerProblems.inc(),
     reportError: () => reportErrors.inc(),
+    reportDropped: (n: number) => reportDropped.inc(n),
   };
 }
 

@@ -42,7 +42,7 @@ export interface MatcherDeps {
   concurrency?: number;
   /** Server-side bound of unacked events for the shared durable (default 1000). */
   maxAckPending?: number;
-  /** Events kept per (cluster, EventSource) report (default 100). */
+  /** Events kept per (cluster, EventSource) report (default 100; 0 disables the history). */
   reportLimit?: number;
   /** Go template renderer for templated eventSourceName (default: @evtrigger/gotemplate). */
   render?: RenderFn;
@@ -75,6 +75,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
   const kv = await bus.kvm.open(BUCKETS.eventReports);
   const reports = new EventReportWriter(kv, {
     limit: deps.reportLimit,
+    onDropped: (n) => metrics.reportDropped(n),
     onError: (err, key) => {
       metrics.reportError();
       logger.warn("event report update failed", { key, error: String(err) });
@@ -187,8 +188,10 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     const seq = m.info.streamSequence;
     const eventMsgId = m.headers?.get("Nats-Msg-Id") || `${m.info.stream}:${seq}`;
     const headers: Record<string, string> = {};
+    let hasHeaders = false;
     trace((k, v) => {
       headers[k] = v;
+      hasHeaders = true;
     });
     const matchedAt = new Date().toISOString();
     const publishes: Promise<unknown>[] = [];
@@ -214,7 +217,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
         publishes.push(
           publishDurable(bus.js, matchSubject(partitionOf(matchKey(trigger, env))), encodeRecord(rec), {
             msgId: `${eventMsgId}|${trigger}`,
-            headers,
+            headers: hasHeaders ? headers : undefined,
           }),
         );
       }
@@ -222,7 +225,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     await Promise.all(publishes);
     for (const t of seen) metrics.match(clusterKey, t);
     metrics.event(seen.size ? "matched" : "no_trigger");
-    for (const f of fired) {
+    for (const f of deps.reportLimit === 0 ? [] : fired) {
       reports.record(env.cluster, f.name, {
         seq,
         eventMsgId,

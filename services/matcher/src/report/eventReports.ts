@@ -62,20 +62,36 @@ interface Pending {
 
 export interface ReportWriterOptions {
   limit?: number;
+  /** Report writes in flight at once: history is side work and must not crowd out match publishing. */
+  maxInFlight?: number;
+  /** Keys waiting to be written; beyond this the oldest waiting key's entries are dropped (and counted). */
+  maxPendingKeys?: number;
   onError?: (err: unknown, key: string) => void;
-  /** Called after each successful write (metrics). */
-  onWritten?: (key: string, entries: number) => void;
+  /** Called when entries are dropped because the writer fell behind. */
+  onDropped?: (entries: number) => void;
 }
 
+/** What this process last wrote for a key: lets the next write skip the read (CAS still guards it). */
+interface Known {
+  revision: number;
+  events: ReportEntry[];
+}
+
+const KNOWN_MAX = 20_000;
+
 /**
- * Writes report entries in the background, coalescing what arrives for one key while a write is in flight.
- * The report is a diagnostic history, not a pipeline stage: event acks never wait for it, so a crash can lose
- * the entries of the last moments (never the match records themselves).
+ * Writes report entries in the background, coalescing what arrives for one key while it waits or is in flight.
+ * The report is a diagnostic history, not a pipeline stage: event acks never wait for it, writes run with
+ * bounded concurrency, and when the writer falls far behind the oldest pending entries are dropped (counted).
+ * A crash can lose the entries of the last moments (never the match records themselves).
  */
 export class EventReportWriter {
   private readonly pending = new Map<string, Pending>();
   private readonly busy = new Set<string>();
+  private readonly known = new Map<string, Known>();
   private readonly limit: number;
+  private readonly maxInFlight: number;
+  private readonly maxPendingKeys: number;
   private idle: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
 
@@ -84,20 +100,29 @@ export class EventReportWriter {
     private readonly opts: ReportWriterOptions = {},
   ) {
     this.limit = opts.limit ?? DEFAULT_REPORT_LIMIT;
+    this.maxInFlight = opts.maxInFlight ?? 4;
+    this.maxPendingKeys = opts.maxPendingKeys ?? 10_000;
   }
 
   record(cluster: ClusterRef, eventSource: string, entry: ReportEntry): void {
     const key = reportKey(cluster, eventSource);
     const p = this.pending.get(key);
-    if (p) p.entries.push(entry);
-    else {
+    if (p) {
+      p.entries.push(entry);
+      if (p.entries.length > this.limit) p.entries.splice(0, p.entries.length - this.limit);
+    } else {
+      if (this.pending.size >= this.maxPendingKeys) {
+        const [oldest, dropped] = this.pending.entries().next().value as [string, Pending];
+        this.pending.delete(oldest);
+        this.opts.onDropped?.(dropped.entries.length);
+      }
       this.pending.set(key, {
         cluster: { namespace: cluster.namespace, name: cluster.name },
         eventSource,
         entries: [entry],
       });
     }
-    if (!this.busy.has(key)) this.startWrite(key);
+    this.pump();
   }
 
   /** Resolves once everything recorded so far is written (or failed and reported). */
@@ -108,20 +133,28 @@ export class EventReportWriter {
     }
   }
 
+  /** Starts writes for waiting keys (oldest first) while there is room. */
+  private pump(): void {
+    if (this.busy.size >= this.maxInFlight) return;
+    for (const key of this.pending.keys()) {
+      if (this.busy.size >= this.maxInFlight) return;
+      if (!this.busy.has(key)) this.startWrite(key);
+    }
+  }
+
   private startWrite(key: string): void {
-    const p = this.pending.get(key);
-    if (!p) return;
+    const p = this.pending.get(key)!;
     this.pending.delete(key);
     this.busy.add(key);
     this.write(key, p)
-      .then(
-        () => this.opts.onWritten?.(key, p.entries.length),
-        (err) => this.opts.onError?.(err, key),
-      )
+      .catch((err) => {
+        this.known.delete(key);
+        this.opts.onError?.(err, key);
+      })
       .finally(() => {
         this.busy.delete(key);
-        if (this.pending.has(key)) this.startWrite(key);
-        else if (!this.pending.size && !this.busy.size && this.wake) {
+        this.pump();
+        if (!this.pending.size && !this.busy.size && this.wake) {
           const w = this.wake;
           this.wake = undefined;
           w();
@@ -129,25 +162,38 @@ export class EventReportWriter {
       });
   }
 
+  private remember(key: string, k: Known): void {
+    this.known.delete(key);
+    this.known.set(key, k);
+    if (this.known.size > KNOWN_MAX) this.known.delete(this.known.keys().next().value as string);
+  }
+
   private async write(key: string, p: Pending): Promise<void> {
+    let base = this.known.get(key);
     for (let attempt = 0; ; attempt++) {
-      const cur = await this.kv.get(key);
-      const old = cur && cur.operation === "PUT" && cur.length ? (cur.json<EventReport>().events ?? []) : [];
-      const report: EventReport = {
+      const events = mergeEntries(base?.events ?? [], p.entries, this.limit);
+      const body = JSON.stringify({
         v: 1,
         cluster: p.cluster,
         eventSource: p.eventSource,
         updatedAt: new Date().toISOString(),
-        events: mergeEntries(old, p.entries, this.limit),
-      };
-      const body = JSON.stringify(report);
+        events,
+      } satisfies EventReport);
       try {
-        if (cur) await this.kv.update(key, body, cur.revision);
-        else await this.kv.create(key, body);
+        // Revision 0 means "must not exist yet" (create); otherwise compare-and-set on what we last saw.
+        const revision = base ? await this.kv.update(key, body, base.revision) : await this.kv.create(key, body);
+        this.remember(key, { revision, events });
         return;
       } catch (err) {
-        // Another replica wrote in between: re-read and merge again (bounded; then give up and report).
+        // Someone else wrote the key (another replica, or an earlier run): read it and merge again.
         if (attempt >= 10) throw err;
+        const cur = await this.kv.get(key);
+        base =
+          cur && cur.operation === "PUT" && cur.length
+            ? { revision: cur.revision, events: cur.json<EventReport>().events ?? [] }
+            : cur
+              ? { revision: cur.revision, events: [] }
+              : undefined;
       }
     }
   }
