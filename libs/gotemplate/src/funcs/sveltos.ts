@@ -118,6 +118,8 @@ export function sveltosEncodingFuncs(): FuncMap {
     fromJson: goFunc([S], (s) => fromJson(s as string)),
     fromJsonArray: goFunc([S], (s) => fromJsonArray(s as string)),
     toToml: goFunc([ANY], (v) => {
+      // BurntSushi's encoder inspects reflect.ValueOf(nil).Type(), which panics.
+      if (v === null || v === undefined) throw new FuncError("reflect: call of reflect.Value.Type on zero Value");
       try {
         return goTomlEncode(v);
       } catch (e) {

@@ -58,13 +58,43 @@ export function parseGoInt(s: string, base = 0, bits = 64): bigint | undefined |
   return v;
 }
 
-/** strconv.ParseUint(s, base, 64). */
+/** Go's underscoreOK: underscores only between digits (or after a base prefix). */
+function underscoreOK(str: string): boolean {
+  let s = str;
+  let saw = "^";
+  let i = 0;
+  if (s[0] === "-" || s[0] === "+") s = s.slice(1);
+  let hex = false;
+  const p = s[1]?.toLowerCase();
+  if (s.length >= 2 && s[0] === "0" && (p === "b" || p === "o" || p === "x")) {
+    i = 2;
+    saw = "0";
+    hex = p === "x";
+  }
+  for (; i < s.length; i++) {
+    const c = (s[i] as string).toLowerCase();
+    if ((c >= "0" && c <= "9") || (hex && c >= "a" && c <= "f")) {
+      saw = "0";
+      continue;
+    }
+    if (c === "_") {
+      if (saw !== "0") return false;
+      saw = "_";
+      continue;
+    }
+    if (saw === "_") return false;
+    saw = "!";
+  }
+  return saw !== "_";
+}
+
+/** strconv.ParseUint(s, base, 64): base 0 takes 0x/0o/0b/0 prefixes and digit-separating underscores. */
 export function parseGoUint(s: string, base = 0, bits = 64): bigint | undefined | "range" {
   if (s === "") return undefined;
   let b = base;
   let body = s;
-  let underscores = false;
-  if (base === 0) {
+  const base0 = base === 0;
+  if (base0) {
     b = 10;
     if (s[0] === "0") {
       const p = s[1]?.toLowerCase();
@@ -81,28 +111,21 @@ export function parseGoUint(s: string, base = 0, bits = 64): bigint | undefined 
         b = 8;
         body = s.slice(1);
       }
-      underscores = true;
-      if (body === "" && b === 8) return 0n;
     }
   }
   let v = 0n;
   const bb = BigInt(b);
-  let sawDigit = false;
-  let last = "";
+  let underscores = false;
   for (const ch of body) {
-    if (ch === "_" && underscores) {
-      if (last === "_") return undefined;
-      last = ch;
+    if (ch === "_" && base0) {
+      underscores = true;
       continue;
     }
     const d = Number.parseInt(ch, 36);
     if (Number.isNaN(d) || d >= b) return undefined;
     v = v * bb + BigInt(d);
-    sawDigit = true;
-    last = ch;
   }
-  if (!sawDigit || last === "_") return undefined;
-  if (body.startsWith("_") && b !== 8) return undefined;
+  if (underscores && !underscoreOK(s)) return undefined;
   if (v > 2n ** BigInt(bits) - 1n) return "range";
   return v;
 }

@@ -41,6 +41,12 @@ function getnum(s: string, fixed: boolean): [number, string] {
   return [Number(s.slice(0, 2)), s.slice(2)];
 }
 
+/** time.atoi: optional sign, then only digits. */
+function atoi(s: string): number {
+  if (!/^[+-]?[0-9]+$/.test(s)) throw new Bad();
+  return Number(s);
+}
+
 function getnum3(s: string, fixed: boolean): [number, string] {
   let n = 0;
   let i = 0;
@@ -142,7 +148,6 @@ export function parseTime(layout: string, value: string, loc: Zone, local: Zone)
       }
       continue;
     }
-    const hold = v;
     let range = "";
     try {
       const s = ch.s;
@@ -159,14 +164,16 @@ export function parseTime(layout: string, value: string, loc: Zone, local: Zone)
           v = v.slice(1 + i);
         }
       } else if (s === "06") {
-        if (v.length < 2 || !/^\d\d/.test(v)) throw new Bad();
-        year = Number(v.slice(0, 2));
-        year += year >= 69 ? 1900 : 2000;
+        if (v.length < 2) throw new Bad();
+        const p = v.slice(0, 2);
         v = v.slice(2);
+        year = atoi(p);
+        year += year >= 69 ? 1900 : 2000;
       } else if (s === "2006") {
-        if (v.length < 4 || !/^\d{4}/.test(v)) throw new Bad();
-        year = Number(v.slice(0, 4));
+        if (v.length < 4 || !isDigit(v, 0)) throw new Bad();
+        const p = v.slice(0, 4);
         v = v.slice(4);
+        year = atoi(p);
       } else if (s === "Jan" || s === "January") {
         [month, v] = lookup(s === "Jan" ? SHORT_MONTHS : LONG_MONTHS, v);
         month++;
@@ -260,7 +267,7 @@ export function parseTime(layout: string, value: string, loc: Zone, local: Zone)
         }
       }
     } catch (e) {
-      if (e instanceof Bad) throw err(ch.s, hold);
+      if (e instanceof Bad) throw err(ch.s, v); // Go reports the value left after the failed step
       throw e;
     }
     if (range !== "") throw err(ch.s, v, `: ${range} out of range`);

@@ -181,8 +181,48 @@ function convert(v: unknown, toTime: (d: TomlDate) => Value): Value {
   return v as Value;
 }
 
+/**
+ * TOML 1.0 (BurntSushi 1.2) rejects a trailing comma in an inline table, which smol-toml (TOML 1.1) accepts:
+ * returns the 1-based line of the first one, scanning past strings and comments.
+ */
+function inlineTrailingComma(src: string): number | undefined {
+  let line = 1;
+  const braces: boolean[] = []; // per open bracket: true for an inline table
+  let lastSignificant = "";
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i] as string;
+    if (c === "\n") line++;
+    if (c === "#") {
+      while (i + 1 < src.length && src[i + 1] !== "\n") i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const triple = src.startsWith(c.repeat(3), i);
+      const close = triple ? c.repeat(3) : c;
+      i += close.length;
+      while (i < src.length && !src.startsWith(close, i)) {
+        if (src[i] === "\n") line++;
+        if (c === '"' && src[i] === "\\") i++;
+        i++;
+      }
+      i += close.length - 1;
+      lastSignificant = c;
+      continue;
+    }
+    if (c === "{" || c === "[") braces.push(c === "{");
+    else if (c === "}" || c === "]") {
+      const inline = braces.pop();
+      if (inline && c === "}" && lastSignificant === ",") return line;
+    }
+    if (c !== " " && c !== "\t" && c !== "\r" && c !== "\n") lastSignificant = c;
+  }
+  return undefined;
+}
+
 /** toml.Unmarshal into map[string]interface{}; `toTime` builds time.Time values. Throws GoTomlError. */
 export function goTomlDecode(src: string, toTime: (d: TomlDate) => Value): Record<string, Value> {
+  const comma = inlineTrailingComma(src);
+  if (comma !== undefined) throw new GoTomlError(`toml: line ${comma}: trailing comma not allowed in inline tables`);
   let parsed: unknown;
   try {
     parsed = parse(src, { integersAsBigInt: true });

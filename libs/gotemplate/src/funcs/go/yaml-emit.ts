@@ -362,8 +362,11 @@ class Emitter {
     if (n === 0 || !isBreakCp(cps[n - 1])) chomp = "-";
     else if (n === 1 || isBreakCp(cps[n - 2])) chomp = "+";
     if (chomp) this.indicator(chomp, false, false, false);
-    this.putBreak();
-    this.indention = true;
+    if (!this.v3) {
+      // yaml.v2 breaks after the header; yaml.v3 lets the first line's indent (or the value's break) do it.
+      this.putBreak();
+      this.indention = true;
+    }
     this.whitespace = true;
     let breaks = true;
     for (const c of cps) {

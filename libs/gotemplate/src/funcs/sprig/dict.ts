@@ -119,7 +119,10 @@ export function dictFuncs(): FuncMap {
       },
       { variadic: M },
     );
-  const deepCopy = goFunc([ANY], (v) => copyValue(v, 0));
+  const deepCopy = goFunc([ANY], (v) => {
+    if (v === null || v === undefined) throw new FuncError("reflect: call of reflect.Value.Type on zero Value");
+    return copyValue(v, 0);
+  });
   return {
     dict: goFunc(
       [],

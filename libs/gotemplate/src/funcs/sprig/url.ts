@@ -86,8 +86,10 @@ export function urlPathOsFuncs(env: SprigEnv): FuncMap {
     osIsAbs: p(isAbs),
     env: goFunc([S], (k) => env.getenv(k as string)),
     expandenv: goFunc([S], (s) => expandEnv(s as string, env.getenv)),
-    // No DNS from templates: Go's sprig panics like this when the lookup finds nothing.
-    getHostByName: goFunc([S], () => {
+    // No DNS from templates (hermetic rendering): only localhost resolves; anything else fails the way
+    // sprig does when the lookup finds nothing.
+    getHostByName: goFunc([S], (name) => {
+      if (name === "localhost") return "127.0.0.1";
       throw new FuncError("invalid argument to Intn");
     }),
   };
