@@ -170,6 +170,24 @@ describe("api", () => {
     }
   });
 
+  test("api - sendInitialEvents with bookmarks ends the initial state with an initial-events-end BOOKMARK", async () => {
+    await api(emu, "POST", "/api/v1/namespaces", { metadata: { name: "wl" } });
+    await api(emu, "POST", "/api/v1/namespaces/wl/configmaps", { metadata: { name: "a" } });
+    const path = "/api/v1/namespaces/wl/configmaps?watch=1&sendInitialEvents=true&allowWatchBookmarks=true";
+    const watch = watchStream(emu, `${path}&resourceVersionMatch=NotOlderThan`);
+    try {
+      await waitFor(() => watch.events().length === 2, { what: "ADDED + BOOKMARK" });
+      const [added, mark] = watch.events();
+      expect(added).toMatchObject({ type: "ADDED", object: { metadata: { name: "a" } } });
+      expect(mark).toMatchObject({
+        type: "BOOKMARK",
+        object: { kind: "ConfigMap", metadata: { annotations: { "k8s.io/initial-events-end": "true" } } },
+      });
+    } finally {
+      watch.close();
+    }
+  });
+
   test("api - watch resumes from a resourceVersion and ends after timeoutSeconds", async () => {
     const first = await api(emu, "POST", CM, { metadata: { name: "w-1" } });
     const rv = (first.body.metadata as { resourceVersion: string }).resourceVersion;

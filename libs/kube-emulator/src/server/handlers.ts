@@ -9,7 +9,7 @@ import { toTable, wantsTable } from "../api/tables.js";
 import type { Ctx, Target } from "../api/target.js";
 import type { KubeObject } from "../api/types.js";
 import { createObject, patchObject, updateObject, type WriteResult } from "../api/writes.js";
-import { errors } from "../errors.js";
+import { ApiError, errors } from "../errors.js";
 import { decodeK8sProtobuf, isProtobuf } from "./protobuf.js";
 import type { ResourceRoute, Route, Verb } from "./routes.js";
 import { serveWatch } from "./watchstream.js";
@@ -31,7 +31,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new Error("request entity too large"));
+        reject(new ApiError(413, "RequestEntityTooLarge", `the request body is larger than ${MAX_BODY} bytes`));
         req.destroy();
       } else chunks.push(c);
     });

@@ -2,11 +2,14 @@ import type { ServerResponse } from "node:http";
 import { objectFilter } from "../api/reads.js";
 import { toTable } from "../api/tables.js";
 import { asVersion, type Ctx, rkeyOf, type Target } from "../api/target.js";
-import { clone, type KubeObject } from "../api/types.js";
+import { apiVersionOf, clone, type KubeObject } from "../api/types.js";
 import { ApiError, errors } from "../errors.js";
 import type { StoreEvent } from "../store/watch.js";
 
 // A watch as a chunked stream of newline-separated {"type","object"} frames.
+
+/** How often a watch with allowWatchBookmarks gets a BOOKMARK (the real server: about once a minute). */
+const BOOKMARK_EVERY_MS = 30_000;
 
 export interface WatchOptions {
   table: boolean;
@@ -55,10 +58,21 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
     if (now) write(e.type, render(e.object));
   };
 
+  const bookmarks = q.get("allowWatchBookmarks") === "true" && !opts.table;
+  const bookmark = (annotations?: Record<string, string>) =>
+    write("BOOKMARK", {
+      kind: target.t.kind,
+      apiVersion: apiVersionOf(target.t.group, target.version),
+      metadata: { resourceVersion: String(ctx.store.resourceVersion), ...(annotations ? { annotations } : {}) },
+    });
+
   let from: number;
-  if (rvParam === "" || rvParam === "0") {
+  const initial = q.get("sendInitialEvents") === "true";
+  if (rvParam === "" || rvParam === "0" || initial) {
     for (const o of ctx.store.list(rkey, target.namespace).filter(filter)) write("ADDED", render(o));
     from = ctx.store.resourceVersion;
+    // WatchList (sendInitialEvents): a bookmark marks the end of the initial state.
+    if (initial && bookmarks) bookmark({ "k8s.io/initial-events-end": "true" });
   } else {
     from = Number(rvParam);
     if (!Number.isInteger(from) || from < 0) {
@@ -83,10 +97,13 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
   const offGone = ctx.store.hub.onResourceGone((gone) => {
     if (gone === rkey) end();
   });
+  const ticker = bookmarks ? setInterval(() => bookmark(), BOOKMARK_EVERY_MS) : undefined;
+  ticker?.unref();
   const end = () => {
     if (ended) return;
     ended = true;
     clearTimeout(timer);
+    clearInterval(ticker);
     unsubscribe();
     offGone();
     if (!res.writableEnded) res.end();
