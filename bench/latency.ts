@@ -1,0 +1,144 @@
+// Scenario 3: end-to-end latency, publish → object applied in the emulated cluster, at fixed offered rates,
+// with login/logout pairs over 1,000 users. Baseline: the emulator's own create/delete latency at the same rate.
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { connect } from "@nats-io/transport-node";
+import { quantile, startBenchStack, until, watchNamespaces } from "./stack.js";
+import type { BenchOptions, PartialResult } from "./types.js";
+
+const USERS = 1000;
+
+function event(i: number): { user: string; login: boolean; body: string } {
+  const user = `user-${i % USERS}`;
+  const login = Math.floor(i / USERS) % 2 === 0;
+  const body = JSON.stringify({
+    specversion: "1.0",
+    type: login ? "auth.example.com.login" : "auth.example.com.logout",
+    source: "auth.example.com",
+    id: String(i),
+    subject: user,
+    datacontenttype: "application/json",
+    data: { message: `User ${user} ${login ? "login" : "logout"}` },
+  });
+  return { user, login, body };
+}
+
+/** Runs `fire(i)` at `rate` per second for `seconds`, on a fixed schedule (open loop, no coordinated omission). */
+async function offer(rate: number, seconds: number, fire: (i: number) => void): Promise<number> {
+  const total = rate * seconds;
+  const start = performance.now();
+  let i = 0;
+  while (i < total) {
+    const due = start + (i * 1000) / rate;
+    const now = performance.now();
+    if (now < due) await new Promise((r) => setTimeout(r, Math.max(0, due - now - 1)));
+    while (i < total && start + (i * 1000) / rate <= performance.now()) fire(i++);
+  }
+  return total;
+}
+
+export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
+  const seconds = o.quick ? 5 : 30;
+  const rates = [100, 500, 1000];
+  const stack = await startBenchStack();
+  const rows: PartialResult[] = [];
+  try {
+    const pending = new Map<string, number>(); // "ADDED:user-1" → publish time
+    const lat: number[] = [];
+    const watch = await watchNamespaces(stack.env.clusters[0].kubeconfig, (type, name, at) => {
+      const t = pending.get(`${type}:${name}`);
+      if (t !== undefined) {
+        lat.push(at - t);
+        pending.delete(`${type}:${name}`);
+      }
+    });
+    const nc = await connect({ servers: stack.env.natsUrl, user: stack.env.natsUser, pass: stack.env.natsPassword });
+    const kc = new KubeConfig();
+    kc.loadFromFile(stack.env.clusters[0].kubeconfig);
+    const core = kc.makeApiClient(CoreV1Api);
+    let seq = 0;
+    try {
+      // Warm-up until the whole pipeline answers (config synced, connections open).
+      await until("the pipeline to apply a warm-up event", async () => {
+        const e = event(seq++);
+        pending.set(`${e.login ? "ADDED" : "DELETED"}:${e.user}`, performance.now());
+        nc.publish("user-operation", e.body);
+        await new Promise((r) => setTimeout(r, 200));
+        return lat.length > 0;
+      });
+      for (const rate of rates) {
+        // Start from no user Namespaces, so every login of the pass shows up as ADDED.
+        await Promise.all(
+          Array.from({ length: USERS }, (_, u) => core.deleteNamespace({ name: `user-${u}` }).catch(() => undefined)),
+        );
+        lat.length = 0;
+        pending.clear();
+        const base = Math.ceil(seq / (2 * USERS)) * 2 * USERS; // next index where every user logs in again
+        const sent = await offer(rate, seconds, (i) => {
+          const e = event(base + i);
+          pending.set(`${e.login ? "ADDED" : "DELETED"}:${e.user}`, performance.now());
+          nc.publish("user-operation", e.body);
+        });
+        seq = base + sent;
+        // Every login of this pass lands as ADDED; logouts only when the pass ran past 1,000 events.
+        await until(`${rate}/s events to be applied`, () => pending.size === 0, 60_000).catch(() => undefined);
+        const sorted = [...lat].sort((a, b) => a - b);
+        const lost = pending.size;
+
+        // Baseline: the emulator's own create+delete latency at the same offered rate, through client-node.
+        const base2: number[] = [];
+        const inflight: Promise<void>[] = [];
+        await offer(rate, Math.min(seconds, 5), (i) => {
+          const name = `bench-${rate}-${i}`;
+          const t0 = performance.now();
+          inflight.push(
+            core.createNamespace({ body: { metadata: { name } } }).then(
+              () => {
+                base2.push(performance.now() - t0);
+              },
+              () => undefined,
+            ),
+          );
+        });
+        await Promise.all(inflight);
+        const b = [...base2].sort((x, y) => x - y);
+        const p99 = quantile(sorted, 0.99);
+        rows.push(
+          {
+            name: `e2e latency p50 @ ${rate} ev/s`,
+            value: quantile(sorted, 0.5),
+            unit: "ms",
+            baseline: quantile(b, 0.5),
+            baselineName: "emulator create p50",
+            lowerIsBetter: true,
+            note: `${sorted.length} applied, ${lost} not seen`,
+          },
+          {
+            name: `e2e latency p99 @ ${rate} ev/s`,
+            value: p99,
+            unit: "ms",
+            baseline: quantile(b, 0.99),
+            baselineName: "emulator create p99",
+            lowerIsBetter: true,
+            floor: rate === 1000 ? 25 : null,
+            floorOn: "value",
+            pass: rate === 1000 ? p99 <= 25 && lost === 0 : null,
+          },
+          {
+            name: `e2e latency max @ ${rate} ev/s`,
+            value: sorted[sorted.length - 1] ?? Number.NaN,
+            unit: "ms",
+            baseline: b[b.length - 1] ?? null,
+            baselineName: "emulator create max",
+            lowerIsBetter: true,
+          },
+        );
+      }
+    } finally {
+      watch.stop();
+      await nc.close();
+    }
+  } finally {
+    await stack.stop();
+  }
+  return rows;
+}
