@@ -24,5 +24,7 @@ export type { ClusterNatsSource, NatsConfigResult } from "./source.js";
 export { MemoryClusterSource } from "./source.js";
 export { QUEUE_GROUP } from "./sources/core.js";
 export { DURABLE as UPSTREAM_DURABLE } from "./sources/jetstream.js";
+export type { StatusDocument } from "./status-kv.js";
+export { statusKey } from "./status-kv.js";
 export type { TraceRunner } from "./trace.js";
 export { childTraceparent, parseTraceparent, w3cTrace } from "./trace.js";

@@ -7,6 +7,7 @@ import { gatewayMetrics, type LoggerLike, type MetricsLike, type PipelineLike, s
 import { DEFAULT_LIMITS, type NormalizeLimits } from "./normalize/types.js";
 import { PipelinedPublisher } from "./publisher.js";
 import { type ClusterNatsSource, clusterKey } from "./source.js";
+import { defaultInstance, startStatusPublisher } from "./status-kv.js";
 import { type TraceRunner, w3cTrace } from "./trace.js";
 
 export interface GatewayLimits extends NormalizeLimits, LinkTuning {
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   limits?: Partial<GatewayLimits>;
   /** Create/update the internal streams at start (default true). */
   ensureTopology?: boolean;
+  /** Publish cluster states to KV `evt-status` as `gateway.<instance>` (default true, every 10 s and on change). */
+  statusKv?: false | { instance?: string; intervalMs?: number };
 }
 
 export interface GatewayStatus {
@@ -96,13 +99,24 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   resync();
   await sync;
   logger.info("gateway started", { clusters: supervisors.size });
+  const status = (): GatewayStatus => ({
+    bus: !deps.bus.nc.isClosed(),
+    synced: [...supervisors.values()].every((s) => s.synced()),
+    clusters: [...supervisors.values()].map((s) => s.status()),
+  });
+  const statusKv =
+    deps.statusKv === false
+      ? undefined
+      : startStatusPublisher({
+          kvm: deps.bus.kvm,
+          status,
+          instance: deps.statusKv?.instance ?? defaultInstance(),
+          intervalMs: deps.statusKv?.intervalMs ?? 10_000,
+          logger,
+        });
 
   return {
-    status: () => ({
-      bus: !deps.bus.nc.isClosed(),
-      synced: [...supervisors.values()].every((s) => s.synced()),
-      clusters: [...supervisors.values()].map((s) => s.status()),
-    }),
+    status,
     ready() {
       if (closed) return "closed";
       if (deps.bus.nc.isClosed()) return "internal NATS connection closed";
@@ -114,6 +128,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       if (closed) return;
       closed = true;
       unsubscribe();
+      await statusKv?.close();
       await sync;
       await Promise.allSettled([...supervisors.values()].map((s) => s.close()));
       supervisors.clear();

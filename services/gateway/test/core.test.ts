@@ -1,5 +1,6 @@
+import { BUCKETS } from "@evtrigger/bus";
 import { type NatsConnection, headers as natsHeaders } from "@nats-io/transport-node";
-import { type Gateway, MemoryClusterSource, startGateway } from "../src/mod.js";
+import { type Gateway, MemoryClusterSource, type StatusDocument, startGateway, statusKey } from "../src/mod.js";
 import {
   cluster,
   type Harness,
@@ -40,7 +41,13 @@ describe("gateway core NATS", () => {
         },
       },
     });
-    gw = await startGateway({ bus: h.bus, clusters: source, metrics, limits: { maxBytes: 4096 } });
+    gw = await startGateway({
+      bus: h.bus,
+      clusters: source,
+      metrics,
+      limits: { maxBytes: 4096 },
+      statusKv: { instance: "test-1", intervalMs: 200 },
+    });
     pub = await publisher({ servers: upstream.url, user: "admin", pass: "my-password" });
     await waitFor(() => gw.status().clusters[0]?.connections[0]?.subscriptions.every((s) => s.state === "active"), {
       what: "subscribed",
@@ -198,5 +205,17 @@ describe("gateway core NATS", () => {
       },
       { what: "event after the restart", intervalMs: 100 },
     );
+  });
+
+  test("core - cluster connection states are published to the evt-status KV bucket", async () => {
+    const kv = await h.bus.kvm.open(BUCKETS.status);
+    const doc = await waitFor(async () => {
+      const e = await kv.get(statusKey("test-1"));
+      const d = e ? (JSON.parse(e.string()) as StatusDocument) : undefined;
+      return d?.status.clusters[0]?.connections[0]?.state === "connected" ? d : undefined;
+    });
+    expect(doc).toMatchObject({ v: 1, service: "gateway", instance: "test-1" });
+    expect(doc.status.clusters[0]!.cluster).toBe("fleet/prod");
+    expect(JSON.stringify(doc)).not.toContain("my-password");
   });
 });
