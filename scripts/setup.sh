@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set-up for a fresh machine: nats-server and openssl from Debian when missing, pnpm when missing, the
+# Set-up for a fresh machine: nats-server, openssl and chromium from Debian when missing, pnpm when missing, the
 # workspace's dependencies from the lockfile, and a build. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 need_apt=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need_apt+=(nats-server)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# Headless browser for the status-page e2e test (driven by playwright-core).
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]} with apt-get"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
