@@ -350,4 +350,30 @@ describe("api", () => {
       what: "namespace gone",
     });
   });
+
+  test("api - a repeated server-side apply changes nothing: same resourceVersion, no watch event", async () => {
+    const body = JSON.stringify({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "ssa-idem" },
+      data: { a: "1" },
+    });
+    const apply = () =>
+      api(emu, "PATCH", `${CM}/ssa-idem?fieldManager=evt&force=true`, body, {
+        contentType: "application/apply-patch+yaml",
+      });
+    const first = await apply();
+    expect(first.status).toBe(201);
+    const rv = (first.body.metadata as { resourceVersion: string }).resourceVersion;
+    const watch = watchStream(emu, `${CM}?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dssa-idem`);
+    try {
+      const again = await apply();
+      expect((again.body.metadata as { resourceVersion: string }).resourceVersion).toBe(rv);
+      await api(emu, "PATCH", `${CM}/ssa-idem`, { data: { a: "2" } }, { contentType: "application/merge-patch+json" });
+      await waitFor(() => watch.events().length > 0, { what: "the merge patch's event" });
+      expect(watch.events().map((e) => e.type)).toEqual(["MODIFIED"]);
+    } finally {
+      watch.close();
+    }
+  });
 });

@@ -71,6 +71,22 @@ function checkFields(target: Target, o: KubeObject, warnings: string[]): string[
   return invalid;
 }
 
+/** Key-order independent JSON, without managedFields timestamps (they move on every apply). */
+function canonical(o: KubeObject): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (!isPlainObject(v)) return v;
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sort(v[k])]),
+    );
+  };
+  const c = clone(o);
+  c.metadata.managedFields = c.metadata.managedFields?.map((m) => ({ ...m, time: "" }));
+  return JSON.stringify(sort(c));
+}
+
 function specOf(o: KubeObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
   return JSON.stringify(rest);
@@ -120,7 +136,8 @@ function commit(
   if (!ssa) recordUpdate(old, next, manager(target), next.apiVersion as string, fieldOpts(target), target.subresource);
   if (old) {
     m.resourceVersion = old.metadata.resourceVersion;
-    if (JSON.stringify(old) === JSON.stringify(next)) return { status: 200, object: asVersion(old, target), warnings };
+    // A write that changes nothing (a repeated apply included) keeps the resourceVersion and emits no event.
+    if (canonical(old) === canonical(next)) return { status: 200, object: asVersion(old, target), warnings };
   }
   if (target.query.get("dryRun") === "All")
     return { status: old ? 200 : 201, object: asVersion(next, target), warnings };
