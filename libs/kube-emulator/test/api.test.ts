@@ -26,6 +26,8 @@ describe("api", () => {
     expect(groups.groups.map((g) => g.name).sort()).toEqual([
       "apiextensions.k8s.io",
       "apps",
+      "events.k8s.io",
+      "policy",
       "rbac.authorization.k8s.io",
     ]);
     const core = (await api(emu, "GET", "/api/v1")).body as { resources: { name: string }[] };

@@ -72,11 +72,37 @@ export function builtinTypes(): ResourceType[] {
         "reportingInstance",
       ],
     }),
+    // events.k8s.io/v1 Events are stored apart from core/v1 ones (the real server shares one storage).
+    builtin("events.k8s.io", "Event", "events", true, {
+      shortNames: ["ev"],
+      fields: [
+        "eventTime",
+        "series",
+        "reportingController",
+        "reportingInstance",
+        "action",
+        "reason",
+        "regarding",
+        "related",
+        "note",
+        "type",
+        "deprecatedSource",
+        "deprecatedFirstTimestamp",
+        "deprecatedLastTimestamp",
+        "deprecatedCount",
+      ],
+    }),
     builtin("apps", "Deployment", "deployments", true, {
       shortNames: ["deploy"],
       hasStatus: true,
       fields: ["spec", "status"],
       categories: ["all"],
+    }),
+    // Stored and served so deployment manifests apply (nothing evicts pods here).
+    builtin("policy", "PodDisruptionBudget", "poddisruptionbudgets", true, {
+      shortNames: ["pdb"],
+      hasStatus: true,
+      fields: ["spec", "status"],
     }),
     builtin(RBAC, "Role", "roles", true, { fields: ["rules"] }),
     builtin(RBAC, "RoleBinding", "rolebindings", true, { fields: ["subjects", "roleRef"] }),
