@@ -139,6 +139,8 @@ describe("gateway upstream authentication", () => {
       const x = gw.status().clusters.find((y) => y.cluster === "default/invalid");
       return x?.state === "invalid-config" ? x : undefined;
     });
-    expect(c.problems).toEqual([{ path: "nats.configuration.url", reason: "required non-empty string" }]);
+    expect(c.problems).toEqual([
+      { path: "data.sveltos-nats.nats.configuration.url", reason: "required field is missing" },
+    ]);
   });
 });

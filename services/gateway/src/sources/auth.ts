@@ -7,7 +7,7 @@ import {
   nkeyAuthenticator,
 } from "@nats-io/transport-node";
 import { GatewayError } from "../errors.js";
-import { decodeCreds, decodePem, type NatsAuthorization } from "../natsconfig.js";
+import { decodeAuthorization, type NatsAuthorization } from "../natsconfig.js";
 
 const enc = new TextEncoder();
 
@@ -16,7 +16,6 @@ export function connectionOptions(
   name: string,
   path: string,
 ): NodeConnectionOptions {
-  const a = c.authorization ?? {};
   const opts: NodeConnectionOptions = {
     servers: c.url
       .split(",")
@@ -25,27 +24,23 @@ export function connectionOptions(
     name,
   };
   try {
+    const a = decodeAuthorization(c.authorization, path);
     if (a.user) {
       opts.user = a.user.user;
       opts.pass = a.user.password;
     }
     if (a.token) opts.token = a.token;
     const authenticators: Authenticator[] = [];
-    if (a.nkey) {
-      if (!a.nkey.seed.startsWith("SU")) throw new Error(`${path}.authorization.nkey.seed: not a user seed (SU...)`);
-      authenticators.push(nkeyAuthenticator(enc.encode(a.nkey.seed)));
-    }
-    if (a.creds) authenticators.push(credsAuthenticator(enc.encode(decodeCreds(a.creds))));
-    if (authenticators.length > 1) {
-      throw new Error(`${path}.authorization: nkey and creds are mutually exclusive`);
-    }
+    if (a.nkeySeed) authenticators.push(nkeyAuthenticator(enc.encode(a.nkeySeed)));
+    if (a.creds) authenticators.push(credsAuthenticator(enc.encode(a.creds)));
+    if (authenticators.length > 1) throw new Error(`${path}.authorization: nkey and creds are mutually exclusive`);
     if (authenticators[0]) opts.authenticator = authenticators[0];
     if (a.rootCA || a.clientCert) {
       opts.tls = {};
-      if (a.rootCA) opts.tls.ca = decodePem(a.rootCA, `${path}.authorization.rootCA`);
+      if (a.rootCA) opts.tls.ca = a.rootCA;
       if (a.clientCert) {
-        opts.tls.cert = decodePem(a.clientCert.certPem, `${path}.authorization.clientCert.certPem`);
-        opts.tls.key = decodePem(a.clientCert.keyPem, `${path}.authorization.clientCert.keyPem`);
+        opts.tls.cert = a.clientCert.certPem;
+        opts.tls.key = a.clientCert.keyPem;
       }
     }
   } catch (err) {
