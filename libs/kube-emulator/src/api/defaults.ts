@@ -78,6 +78,8 @@ export function applyDefaults(kind: string, o: KubeObject, old: KubeObject | und
       break;
     case "Pod":
       defaultPodSpec(o.spec);
+      // Nothing schedules pods here: they stay Pending.
+      o.status = old?.status ?? { phase: "Pending", qosClass: "BestEffort" };
       break;
     case "CustomResourceDefinition":
       o.status = establishedStatus(o);

@@ -83,6 +83,18 @@ function columns(t: ResourceType): Column[] {
         },
         AGE,
       ];
+    case "Pod":
+      return [
+        NAME,
+        {
+          name: "Ready",
+          type: "string",
+          cell: (o) => `0/${Array.isArray(spec(o).containers) ? (spec(o).containers as unknown[]).length : 0}`,
+        },
+        { name: "Status", type: "string", cell: (o) => status(o).phase ?? "Pending" },
+        { name: "Restarts", type: "string", cell: () => "0" },
+        AGE,
+      ];
     case "CustomResourceDefinition":
       return [NAME, { name: "Created At", type: "date", cell: (o) => o.metadata.creationTimestamp }];
   }
