@@ -1,3 +1,5 @@
+import { tzAbbrev } from "./tzabbrev.js";
+
 /**
  * Go time.Time for templates: instants with a zone (UTC, fixed, or IANA through Intl), Go layout
  * formatting ("2006-01-02T15:04:05Z07:00") and parsing (time.ParseInLocation), plus Time.String().
@@ -53,28 +55,56 @@ export function loadLocation(name: string, local: Zone): Zone | undefined {
 /** Offset (seconds east of UTC) and abbreviation of zone at a Unix instant (ms). */
 export function zoneAt(z: Zone, ms: number): { offset: number; abbrev: string } {
   if (z.name === "" || z.name === "UTC") return { offset: z.fixed, abbrev: z.abbrev };
+  const offset = rawOffset(z.name, ms);
+  const year = new Date(ms + offset * 1000).getUTCFullYear();
+  const known = tzAbbrev(z.name, offset, standardOffset(z.name, year));
+  if (known !== undefined) return { offset, abbrev: known };
   const parts = dtf(z.name).formatToParts(new Date(Math.floor(ms / 1000) * 1000));
+  const name = parts.find((p) => p.type === "timeZoneName")?.value ?? "";
+  return { offset, abbrev: /^GMT([+-]|$)/.test(name) ? fixedAbbrev(offset) : name };
+}
+
+const stdCache = new Map<string, number>();
+
+/** The zone's standard (smaller) offset in `year`: the lesser of mid-January's and mid-July's. */
+function standardOffset(tz: string, year: number): number {
+  const key = `${tz}\u0000${year}`;
+  let v = stdCache.get(key);
+  if (v === undefined) {
+    const at = (month: number) => {
+      const d = new Date(Date.UTC(2000, month, 15));
+      d.setUTCFullYear(year);
+      return rawOffset(tz, d.getTime());
+    };
+    v = Math.min(at(0), at(6));
+    if (stdCache.size > 1000) stdCache.clear();
+    stdCache.set(key, v);
+  }
+  return v;
+}
+
+function rawOffset(tz: string, ms: number): number {
+  const sec = Math.floor(ms / 1000) * 1000;
+  const parts = dtf(tz).formatToParts(new Date(sec));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   let year = Number(get("year"));
   if (get("era") === "BC") year = 1 - year;
-  const local = Date.UTC(
-    year,
-    Number(get("month")) - 1,
-    Number(get("day")),
-    Number(get("hour")),
-    Number(get("minute")),
-    Number(get("second")),
+  const local = new Date(
+    Date.UTC(
+      2000,
+      Number(get("month")) - 1,
+      Number(get("day")),
+      Number(get("hour")),
+      Number(get("minute")),
+      Number(get("second")),
+    ),
   );
-  const offset = Math.round((local - Math.floor(ms / 1000) * 1000) / 1000);
-  let abbrev = get("timeZoneName");
-  if (/^GMT[+-]/.test(abbrev) || abbrev === "GMT")
-    abbrev = fixedAbbrev(offset, abbrev === "GMT" && z.name.includes("London"));
-  return { offset, abbrev };
+  local.setUTCFullYear(year);
+  return Math.round((local.getTime() - sec) / 1000);
 }
 
 /** tzdata-style numeric abbreviations ("+03", "-0330") where no letters are known. */
-function fixedAbbrev(offset: number, gmt: boolean): string {
-  if (gmt) return "GMT";
+function fixedAbbrev(offset: number): string {
   const sign = offset < 0 ? "-" : "+";
   const a = Math.abs(offset);
   const h = String(Math.floor(a / 3600)).padStart(2, "0");
