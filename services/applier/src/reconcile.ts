@@ -36,6 +36,8 @@ export interface KeyResult {
 }
 
 const MAX_CAS_ATTEMPTS = 10;
+/** Largest CloudEvent kept verbatim in an inventory entry (JSON characters). */
+export const MAX_RECORDED_EVENT_BYTES = 256 * 1024;
 
 export function syncModeOf(t: EventTriggerLike): string {
   return t.spec.syncMode || "Continuous";
@@ -147,6 +149,10 @@ export class Reconciler {
   async resync(key: string): Promise<"resynced" | "skipped"> {
     const cur = await this.d.inventory.get(key);
     if (cur?.entry.action !== "Create") return "skipped";
+    if (cur.entry.eventDataOmitted) {
+      this.d.logger.warn("cannot re-render: the event was too large to record", { key, trigger: cur.entry.trigger });
+      return "skipped";
+    }
     const trigger = this.d.config.snapshot().eventTriggers.get(cur.entry.trigger);
     if (!trigger || syncModeOf(trigger) === "OneTime") return "skipped";
     await this.assertStored(key, [], cur);
@@ -167,6 +173,10 @@ export class Reconciler {
       const snapshot = this.d.config.snapshot();
       const trigger = snapshot.eventTriggers.get(w.trigger);
       if (w.dryRun || (!trigger && w.action === "Create")) return;
+      if (w.eventDataOmitted && w.action === "Create") {
+        this.d.logger.warn("cannot re-render: the event was too large to record", { key, trigger: w.trigger });
+        return;
+      }
       const desired: Desired = {
         ...withoutResults(w),
         ...(trigger
@@ -226,6 +236,13 @@ export class Reconciler {
   private entryOf(d: Desired, c: Converged): InventoryEntry {
     const e: InventoryEntry = { ...d, objects: c.objects, appliedAt: (this.d.now?.() ?? new Date()).toISOString() };
     if (c.wouldDelete?.length) e.wouldDelete = c.wouldDelete;
+    // KV values are bounded by the server's max payload: a huge CloudEvent keeps its attributes only, and
+    // Continuous re-rendering is then skipped for it (logged) rather than failing the whole event.
+    if (JSON.stringify(e.event).length > MAX_RECORDED_EVENT_BYTES) {
+      const { data: _d, data_base64: _b, ...attributes } = e.event;
+      e.event = attributes as InventoryEntry["event"];
+      e.eventDataOmitted = true;
+    }
     return e;
   }
 }
@@ -236,7 +253,8 @@ function tooManyConflicts(key: string): ApplierError {
   });
 }
 
-function withoutResults(e: InventoryEntry): Desired {
+/** The desired state an entry records, without what converging it produced. */
+export function withoutResults(e: InventoryEntry): Desired {
   const { objects: _o, appliedAt: _a, wouldDelete: _w, ...rest } = e;
   return rest;
 }

@@ -108,10 +108,26 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
   const continuous = startContinuousSync({ config: o.store, inventory, reconciler, clients, render, logger });
   await drift.loadFromInventory();
 
+  // keyOf and the handler both need the record: decode once per message.
+  const parsed = new WeakMap<JsMsg, MatchRecord | Error>();
+  const recordOf = (m: JsMsg): MatchRecord => {
+    let r = parsed.get(m);
+    if (!r) {
+      try {
+        r = parseMatch(m.data);
+      } catch (err) {
+        r = err instanceof Error ? err : new Error(String(err));
+      }
+      parsed.set(m, r);
+    }
+    if (r instanceof Error) throw r;
+    return r;
+  };
+
   const handle = async (m: JsMsg): Promise<Decision> => {
     let match: MatchRecord;
     try {
-      match = parseMatch(m.data);
+      match = recordOf(m);
     } catch (err) {
       logger.warn("unreadable match record; dead-lettered", { seq: m.seq, error: String(err) });
       try {
@@ -204,7 +220,7 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
     keyOf: (m) => {
       // Same key as the matcher's partitioning: one (trigger, event identity) at a time in this process.
       try {
-        const r = parseMatch(m.data);
+        const r = recordOf(m);
         return `${r.eventTrigger}|${r.event.source}|${r.event.subject ?? ""}`;
       } catch {
         return `seq:${m.seq}`;
@@ -213,6 +229,22 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
     handler: handle,
     onError: (err) => logger.error("applier handler crashed; match will be retried", { error: String(err) }),
   });
+
+  // Consumer lag for /metrics (pending and unacknowledged matches of the shared durable).
+  const lagTimer = setInterval(() => {
+    bus.jsm.consumers
+      .info(CONSUMERS.applier.stream, CONSUMERS.applier.durable)
+      .then((ci) =>
+        pm.consumerLag(
+          { stream: CONSUMERS.applier.stream, consumer: CONSUMERS.applier.durable },
+          { pending: ci.num_pending, ackPending: ci.num_ack_pending },
+        ),
+      )
+      .catch(() => {
+        /* NATS down: readiness reports it */
+      });
+  }, 5000);
+  lagTimer.unref();
 
   let closed = false;
   return {
@@ -239,6 +271,7 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(lagTimer);
       await loop.stop();
       drift.close();
       await continuous.close();

@@ -285,6 +285,35 @@ describe("policies", () => {
     });
     expect(seen).toEqual(["text"]);
   });
+  test("policies - the evtrigger.io/allowed-kinds allow-list stops YAML smuggled in through event data", () => {
+    const configMaps = new Map<string, unknown>([
+      [
+        "default/tpl",
+        cm("tpl", { k: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ .CloudEvent.subject }}\n" }),
+      ],
+    ]);
+    const hostile = {
+      ...data,
+      CloudEvent: {
+        ...ce,
+        subject: "x\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: pwn",
+      },
+    };
+    const args = { snapshot: snapshot({ configMaps }), clusterNamespace: "default", render: goRender };
+    const refs = { policyRefs: [{ kind: "ConfigMap" as const, name: "tpl" }] };
+    expect(() =>
+      renderPolicies({
+        ...args,
+        data: hostile,
+        trigger: trigger(refs, { "evtrigger.io/allowed-kinds": "Namespace, /ConfigMap" }),
+      }),
+    ).toThrow(
+      /renders rbac.authorization.k8s.io\/ClusterRoleBinding pwn, which annotation evtrigger.io\/allowed-kinds \(Namespace, \/ConfigMap\) does not allow/,
+    );
+    expect(
+      renderPolicies({ ...args, data, trigger: trigger(refs, { "evtrigger.io/allowed-kinds": "/Namespace" }) }),
+    ).toHaveLength(1);
+  });
   test("policies - a YAML error names the ConfigMap, key and line", () => {
     expect(() =>
       parseObjects(

@@ -21,11 +21,13 @@ export function clientPool(access: ClusterAccess, timeoutMs?: number): ClientPoo
           try {
             kc = await access.kubeConfigFor(cluster);
           } catch (err) {
+            // An unregistered cluster will not appear by retrying this match; a registered one whose kubeconfig
+            // Secret is not synced yet may: retry that rather than drop the event.
+            const unregistered = (err as { code?: string }).code === "EVT_CONFIG_NOT_FOUND";
             throw new ApplierError(
               "EVT_APPLIER_CLUSTER",
               `cluster ${cluster}: no usable kubeconfig: ${err instanceof Error ? err.message : String(err)}`,
-              // The registration may be in flight (Secret not synced yet): retry rather than drop the event.
-              { terminal: false, cause: err },
+              { terminal: unregistered, cause: err },
             );
           }
           return makeClusterClient(kc, cluster, timeoutMs);

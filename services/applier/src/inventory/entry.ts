@@ -38,6 +38,8 @@ export interface InventoryEntry {
   objects: DeployedObject[];
   /** The triggering event, kept so Continuous and drift repair can re-render without the stream. */
   event: CloudEventJson;
+  /** The event's data was too large to keep: Continuous re-rendering is not possible for this entry. */
+  eventDataOmitted?: boolean;
   matchedAt: string;
   appliedAt: string;
 }

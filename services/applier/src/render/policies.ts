@@ -9,6 +9,39 @@ export const ANN_INSTANTIATE = "projectsveltos.io/instantiate";
 /** Sveltos' spelling (sic): switches the template func map to sprig's TxtFuncMap. */
 export const ANN_TEX_TEMPLATE = "projectsveltos.io/tex-template";
 export const CLUSTER_PROFILE_SECRET_TYPE = "addons.projectsveltos.io/cluster-profile";
+/**
+ * Our extension: a comma-separated allow-list of what a trigger may deploy, `Kind` (any group) or
+ * `group/Kind` (core group: `/Kind`). A CloudEvent whose data smuggles YAML into a template cannot then create
+ * anything else, e.g. a ClusterRoleBinding.
+ */
+export const ANN_ALLOWED_KINDS = "evtrigger.io/allowed-kinds";
+
+/** Throws EVT_APPLIER_KIND_NOT_ALLOWED for the first object outside the trigger's allow-list, if it has one. */
+export function checkAllowedKinds(trigger: EventTriggerLike, objects: readonly RenderedObject[]): void {
+  const raw = trigger.metadata.annotations?.[ANN_ALLOWED_KINDS];
+  if (raw === undefined) return;
+  const allowed = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const { object, origin } of objects) {
+    const i = object.apiVersion.indexOf("/");
+    const group = i < 0 ? "" : object.apiVersion.slice(0, i);
+    const ok = allowed.some((a) => a === object.kind || a === `${group}/${object.kind}`);
+    if (!ok) {
+      throw new ApplierError(
+        "EVT_APPLIER_KIND_NOT_ALLOWED",
+        `EventTrigger ${trigger.metadata.name}: ${origin} renders ${group ? `${group}/` : ""}${object.kind} ` +
+          `${object.metadata.name}, which annotation ${ANN_ALLOWED_KINDS} (${raw}) does not allow; nothing was applied`,
+        {
+          terminal: true,
+          object: { kind: "EventTrigger", name: trigger.metadata.name },
+          field: `metadata.annotations[${ANN_ALLOWED_KINDS}]`,
+        },
+      );
+    }
+  }
+}
 
 export interface RenderedObject {
   object: KubeObjectLike;
@@ -52,6 +85,7 @@ export function renderPolicies(i: PolicyRenderInput): RenderedObject[] {
       out.push(...parseObjects(text, `${where}, key ${key}`, trigger, field));
     }
   });
+  checkAllowedKinds(i.trigger, out);
   return out;
 }
 

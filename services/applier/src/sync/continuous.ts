@@ -12,9 +12,9 @@ import type {
   TriggerConfigSource,
 } from "../deps.js";
 import type { InventoryEntry } from "../inventory/entry.js";
-import { inventoryFilter } from "../inventory/keys.js";
+import { inventoryFilter, inventoryKey } from "../inventory/keys.js";
 import type { InventoryStore } from "../inventory/store.js";
-import { type Reconciler, syncModeOf } from "../reconcile.js";
+import { type Reconciler, syncModeOf, withoutResults } from "../reconcile.js";
 import { templateData } from "../render/data.js";
 import { type WorkQueue, workQueue } from "./queue.js";
 
@@ -35,12 +35,18 @@ export interface ContinuousDeps {
 }
 
 export function startContinuousSync(d: ContinuousDeps): ContinuousSync {
-  const queue: WorkQueue = workQueue((trigger) => checkTrigger(d, trigger), {
+  // Triggers whose inputs other than their own spec changed (ConfigMaps, Secrets, clusters): re-render even
+  // when the trigger's generation is the one recorded.
+  const forced = new Set<string>();
+  const queue: WorkQueue = workQueue((trigger) => checkTrigger(d, trigger, forced.delete(trigger)), {
     concurrency: 2,
     onError: (trigger, err) => d.logger.warn("continuous sync failed; will retry", { trigger, error: String(err) }),
   });
   const unsubscribe = d.config.onChange((c) => {
-    for (const t of affectedTriggers(c, d.config.snapshot())) queue.add(t);
+    for (const t of affectedTriggers(c, d.config.snapshot())) {
+      if (c.kind !== "EventTrigger") forced.add(t);
+      queue.add(t);
+    }
     if (c.kind === "SveltosCluster") d.clients.invalidate(c.key);
   });
   return {
@@ -75,7 +81,7 @@ export function affectedTriggers(c: ConfigChangeLike, snapshot: ConfigSnapshotLi
   return [];
 }
 
-async function checkTrigger(d: ContinuousDeps, triggerName: string): Promise<void> {
+async function checkTrigger(d: ContinuousDeps, triggerName: string, forced: boolean): Promise<void> {
   const snapshot = d.config.snapshot();
   const trigger = snapshot.eventTriggers.get(triggerName);
   const entries = [
@@ -95,7 +101,52 @@ async function checkTrigger(d: ContinuousDeps, triggerName: string): Promise<voi
     }
     const mode = syncModeOf(trigger);
     if (mode === "OneTime") continue;
-    if (entry.action === "Create") await d.reconciler.resync(key);
+    // A status-only update of the trigger (our own conditions) keeps its generation: nothing to re-render.
+    const generation = trigger.metadata.generation;
+    const unchanged = !forced && generation !== undefined && generation === entry.triggerGeneration;
+    if (entry.action === "Create" && !unchanged) await d.reconciler.resync(key);
+  }
+  if (trigger) await addNewDestinations(d, trigger, entries, snapshot);
+}
+
+/**
+ * destinationClusterSelector: a cluster that starts matching gets what the trigger deployed elsewhere for each
+ * event whose latest action is Create, like a ClusterProfile reaching a newly matching cluster.
+ */
+async function addNewDestinations(
+  d: ContinuousDeps,
+  trigger: EventTriggerLike,
+  entries: { key: string; entry: InventoryEntry }[],
+  snapshot: ConfigSnapshotLike,
+): Promise<void> {
+  if (!trigger.spec.destinationClusterSelector || trigger.spec.destinationCluster?.name) return;
+  const latest = new Map<string, InventoryEntry>();
+  const have = new Set<string>();
+  for (const { key, entry } of entries) {
+    have.add(key);
+    const id = `${entry.dryRun ? "dry" : "inv"}|${entry.eventKey}`;
+    const prev = latest.get(id);
+    if (!prev || entry.eventSeq > prev.eventSeq) latest.set(id, entry);
+  }
+  for (const entry of latest.values()) {
+    if (entry.action !== "Create" || entry.eventDataOmitted) continue;
+    const dests = destinationsOf({
+      trigger,
+      sourceCluster: entry.sourceCluster,
+      snapshot,
+      data: templateData(entry.event, entry.sourceCluster, snapshot),
+      render: d.render,
+      matches: matchesSelector,
+    });
+    for (const cluster of dests) {
+      const key = inventoryKey(
+        { trigger: entry.trigger, cluster, eventKey: entry.eventKey },
+        entry.dryRun ? "dryrun" : "applied",
+      );
+      if (have.has(key)) continue;
+      d.logger.info("cluster started matching destinationClusterSelector", { trigger: entry.trigger, cluster });
+      await d.reconciler.reconcileKey(key, { ...withoutResults(entry), cluster }, snapshot);
+    }
   }
 }
 
