@@ -116,7 +116,13 @@ describe("patch", () => {
   test("patch - server-side apply: conflicts name field and manager, force transfers ownership", () => {
     const a = apply(undefined, cm({ k: "1", only: "a" }), "alice");
     expect(a.metadata.managedFields).toEqual([expect.objectContaining({ manager: "alice", operation: "Apply" })]);
-    expect(() => apply(a, cm({ k: "2" }), "bob")).toThrow(/conflict with "alice" using v1: \.data\.k/);
+    expect(() => apply(a, cm({ k: "2" }), "bob")).toThrow(
+      'Apply failed with 1 conflict: conflict with "alice": .data.k',
+    );
+    const two = apply(a, cm({ k: "1", only: "a", more: "x" }), "alice");
+    expect(() => apply(two, cm({ k: "2", more: "y" }), "bob")).toThrow(
+      'Apply failed with 2 conflicts: conflicts with "alice":\n- .data.k\n- .data.more',
+    );
     // Same value: shared ownership, no conflict.
     const shared = apply(a, cm({ k: "1" }), "carol");
     expect(shared.metadata.managedFields?.map((m) => m.manager)).toEqual(["alice", "carol"]);

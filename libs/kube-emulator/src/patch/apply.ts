@@ -37,6 +37,26 @@ function owners(obj: KubeObject | undefined): Owner[] {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
+/** How the API server names a manager in conflicts: Update managers with their apiVersion and time. */
+function printManager(e: ManagedFieldsEntry): string {
+  let m = JSON.stringify(e.manager);
+  if (e.subresource) m += ` with subresource ${JSON.stringify(e.subresource)}`;
+  if (e.operation === "Update") m += ` using ${e.apiVersion}${e.time ? ` at ${e.time}` : ""}`;
+  return m;
+}
+
+/** The API server's conflict message: one line for one conflict, else grouped by manager. */
+function conflictMessage(conflicts: { manager: string; field: string }[]): string {
+  if (conflicts.length === 1)
+    return `Apply failed with 1 conflict: conflict with ${conflicts[0]!.manager}: ${conflicts[0]!.field}`;
+  const byManager = new Map<string, string[]>();
+  for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.field]);
+  const lines = [...byManager.keys()]
+    .sort()
+    .flatMap((m) => [`conflicts with ${m}:`, ...byManager.get(m)!.map((f) => `- ${f}`)]);
+  return `Apply failed with ${conflicts.length} conflicts: ${lines.join("\n")}`;
+}
+
 /** Applies `config` for `manager`; throws 409 with one cause per conflicting field unless forced. */
 export function serverSideApply(req: ApplyRequest): KubeObject {
   const live = req.live ?? ({ metadata: {} } as KubeObject);
@@ -47,29 +67,28 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   );
   const others = all.filter((o) => o !== mine);
 
-  const causes: StatusCause[] = [];
+  const conflicts: { manager: string; field: string }[] = [];
   const forced: { owner: Owner; key: string }[] = [];
   for (const key of applied) {
     const path = JSON.parse(key) as string[];
     for (const o of others) {
       if (!o.set.has(key) || o.entry.subresource !== req.subresource) continue;
       if (same(valueAt(live, path), valueAt(req.config, path))) continue;
-      causes.push({
-        type: "FieldManagerConflict",
-        message: `conflict with "${o.entry.manager}"`,
-        field: pathString(path),
-      });
+      conflicts.push({ manager: printManager(o.entry), field: pathString(path) });
       forced.push({ owner: o, key });
     }
   }
-  if (causes.length > 0 && !req.force) {
-    const byManager = causes.map((c) => `${c.message} using ${req.apiVersion}: ${c.field}`);
-    throw new ApiError(
-      409,
-      "Conflict",
-      `Apply failed with ${causes.length} conflict${causes.length > 1 ? "s" : ""}: ${byManager.join("\n")}`,
-      { name: req.config.metadata.name, kind: String(req.config.kind ?? ""), causes },
-    );
+  if (conflicts.length > 0 && !req.force) {
+    const causes: StatusCause[] = conflicts.map((c) => ({
+      type: "FieldManagerConflict",
+      message: `conflict with ${c.manager}`,
+      field: c.field,
+    }));
+    throw new ApiError(409, "Conflict", conflictMessage(conflicts), {
+      name: req.config.metadata.name,
+      kind: String(req.config.kind ?? ""),
+      causes,
+    });
   }
   for (const f of forced) f.owner.set.delete(f.key);
 
