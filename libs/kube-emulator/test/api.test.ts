@@ -378,4 +378,25 @@ describe("api", () => {
       watch.close();
     }
   });
+
+  test("api - managedFields rewritten by a client replace the stored ones; [{}] clears them", async () => {
+    await api(emu, "POST", `${CM}?fieldManager=creator`, { metadata: { name: "mf" }, data: { a: "1" } });
+    const managers = async () =>
+      (
+        ((await api(emu, "GET", `${CM}/mf`)).body.metadata as { managedFields?: { manager: string }[] })
+          .managedFields ?? []
+      ).map((m) => m.manager);
+    expect(await managers()).toEqual(["creator"]);
+    const renamed = [{ op: "replace", path: "/metadata/managedFields/0/manager", value: "renamed" }];
+    await api(emu, "PATCH", `${CM}/mf?fieldManager=patcher`, renamed, { contentType: "application/json-patch+json" });
+    expect(await managers()).toEqual(["renamed"]);
+    await api(
+      emu,
+      "PATCH",
+      `${CM}/mf?fieldManager=patcher`,
+      { metadata: { managedFields: [{}] } },
+      { contentType: "application/merge-patch+json" },
+    );
+    expect(await managers()).toEqual([]);
+  });
 });

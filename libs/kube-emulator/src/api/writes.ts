@@ -92,6 +92,18 @@ function specOf(o: KubeObject): string {
   return JSON.stringify(rest);
 }
 
+/**
+ * The ownership an update starts from. Clients may rewrite managedFields (kubectl's client-side-apply
+ * migration does, with a JSON patch): a non-empty list replaces the stored one, `[{}]` clears it, and an
+ * absent or empty list keeps it.
+ */
+function ownershipBase(old: KubeObject | undefined, next: KubeObject): KubeObject | undefined {
+  const mf = next.metadata.managedFields;
+  if (!old || !Array.isArray(mf) || mf.length === 0) return old;
+  const cleared = mf.length === 1 && Object.keys(mf[0] ?? {}).length === 0;
+  return { ...old, metadata: { ...old.metadata, managedFields: cleared ? [] : mf } };
+}
+
 /** Validates, stamps system metadata, records field ownership and stores a new or changed object. */
 function commit(
   ctx: Ctx,
@@ -133,7 +145,15 @@ function commit(
     const v = m[k];
     if (v === null || (v && typeof v === "object" && Object.keys(v).length === 0)) delete m[k];
   }
-  if (!ssa) recordUpdate(old, next, manager(target), next.apiVersion as string, fieldOpts(target), target.subresource);
+  if (!ssa)
+    recordUpdate(
+      ownershipBase(old, next),
+      next,
+      manager(target),
+      next.apiVersion as string,
+      fieldOpts(target),
+      target.subresource,
+    );
   if (old) {
     m.resourceVersion = old.metadata.resourceVersion;
     // A write that changes nothing (a repeated apply included) keeps the resourceVersion and emits no event.
