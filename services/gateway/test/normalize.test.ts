@@ -196,6 +196,17 @@ describe("normalize", () => {
     expect(normalizeMessage(bytes([]), h)).toEqual({ mode: "batch", events: [], rejections: [] });
   });
 
+  test("validate - source follows Go's url.Parse (what Sveltos accepts), not the stricter RFC 3986 reading", () => {
+    // Verdicts of Go 1.x net/url.Parse, which sdk-go uses for source.
+    const accepted = ["auth.example.com", "my source", "ünicode/x", "{x}", "a|b", "a^b", "not a uri", "urn:a:b"];
+    const refused = ["a%zz", "http://[bad", "http://exa mple.com/", "http://host:port/", ":x", "http://%4/"];
+    for (const source of accepted)
+      expect([source, normalizeMessage(bytes({ ...login, source })).events.length]).toEqual([source, 1]);
+    for (const source of refused) {
+      expect([source, normalizeMessage(bytes({ ...login, source })).rejections[0]?.field]).toEqual([source, "source"]);
+    }
+  });
+
   test("validate - depthExceeds counts nesting iteratively", () => {
     expect(depthExceeds({ a: { b: 1 } }, 2)).toBe(false);
     expect(depthExceeds({ a: { b: {} } }, 2)).toBe(true);
