@@ -35,8 +35,13 @@ export interface Converged {
 const ORDER: Record<string, number> = { Namespace: 0, CustomResourceDefinition: 1 };
 const rank = (o: { kind: string }) => ORDER[o.kind] ?? 2;
 
+export interface DesiredObject {
+  object: KubeObjectLike;
+  createNamespace: boolean;
+}
+
 /** Renders the objects a Create of `d` deploys, stamped and with namespaces normalized. */
-export async function desiredObjects(d: Desired, deps: ConvergeDeps): Promise<KubeObjectLike[]> {
+export async function desiredObjects(d: Desired, deps: ConvergeDeps): Promise<DesiredObject[]> {
   const trigger = deps.snapshot.eventTriggers.get(d.trigger);
   if (!trigger) {
     throw new ApplierError("EVT_APPLIER_TRIGGER_NOT_FOUND", `EventTrigger ${d.trigger} no longer exists`, {
@@ -53,7 +58,7 @@ export async function desiredObjects(d: Desired, deps: ConvergeDeps): Promise<Ku
     render: deps.render,
   });
   deps.onRendered?.(performance.now() - started);
-  const byId = new Map<string, KubeObjectLike>();
+  const byId = new Map<string, DesiredObject>();
   for (const r of rendered) {
     const stamped = stampOwnership(r.object, {
       trigger: d.trigger,
@@ -65,9 +70,10 @@ export async function desiredObjects(d: Desired, deps: ConvergeDeps): Promise<Ku
     });
     stamped.metadata.annotations = { ...stamped.metadata.annotations, [ANN_EVENT_SEQ]: String(d.eventSeq) };
     const obj = await normalizeNamespace(deps.client, stamped);
-    byId.set(objectId(refOf(obj)), obj); // a later document with the same identity wins, like kubectl apply
+    // A later document with the same identity wins, like kubectl apply.
+    byId.set(objectId(refOf(obj)), { object: obj, createNamespace: r.createNamespace !== false });
   }
-  return [...byId.values()].sort((a, b) => rank(a) - rank(b));
+  return [...byId.values()].sort((a, b) => rank(a.object) - rank(b.object));
 }
 
 export async function converge(d: Desired, prev: InventoryEntry | undefined, deps: ConvergeDeps): Promise<Converged> {
@@ -75,12 +81,14 @@ export async function converge(d: Desired, prev: InventoryEntry | undefined, dep
   const prevObjects = prev?.action === "Create" ? prev.objects : [];
   if (d.action === "Create") {
     const objects = await desiredObjects(d, deps);
-    const keep = new Set(objects.map((o) => objectId(refOf(o))));
+    const keep = new Set(objects.map((o) => objectId(refOf(o.object))));
     const stale = prevObjects.filter((o) => !keep.has(objectId(o)));
-    if (dryRun) return { objects: objects.map(refOf), wouldDelete: stale, removed: [] };
+    if (dryRun) return { objects: objects.map((o) => refOf(o.object)), wouldDelete: stale, removed: [] };
     const applied: DeployedObject[] = [];
     for (const o of objects) {
-      const ref = await serverSideApply(deps.client, d.cluster, o, deps.fieldManager);
+      const ref = await serverSideApply(deps.client, d.cluster, o.object, deps.fieldManager, {
+        createNamespace: o.createNamespace,
+      });
       deps.onApplied?.(d.cluster, ref);
       applied.push(ref);
     }
@@ -105,7 +113,9 @@ async function deleteTargets(d: Desired, recorded: DeployedObject[], deps: Conve
   const kinds = new Map<string, { apiVersion: string; kind: string }>();
   for (const o of recorded) kinds.set(`${o.apiVersion}|${o.kind}`, o);
   try {
-    for (const o of await desiredObjects({ ...d, action: "Create" }, deps)) kinds.set(`${o.apiVersion}|${o.kind}`, o);
+    for (const { object: o } of await desiredObjects({ ...d, action: "Create" }, deps)) {
+      kinds.set(`${o.apiVersion}|${o.kind}`, o);
+    }
   } catch {
     // The delete event may not render (its data differs from the login's): the recorded kinds still count.
   }

@@ -14,6 +14,10 @@ import {
   waitFor,
 } from "./harness.js";
 
+// The seed's `deploy-sveltos-nats-secret` payload, verbatim.
+const SEED_SECRET_B64 =
+  "YXBpVmVyc2lvbjogdjEKZGF0YToKICBzdmVsdG9zLW5hdHM6IGV3b2dJQ0p1WVhSeklqb0tJQ0FnZXdvZ0lDQWdJQ0pqYjI1bWFXZDFjbUYwYVc5dUlqb0tDWHNLQ1NBZ0lDQWlkWEpzSWpvZ0ltNWhkSE02THk5dVlYUnpMbTVoZEhNdWMzWmpMbU5zZFhOMFpYSXViRzlqWVd3Nk5ESXlNaUlzQ2drZ0lDQWdJbk4xWW1wbFkzUnpJam9nV3dvSkNTSjFjMlZ5TFc5d1pYSmhkR2x2YmlJS0NTQWdJQ0JkTEFvSklDQWdJQ0poZFhSb2IzSnBlbUYwYVc5dUlqb2dld29KQ1NKMWMyVnlJam9nZXdvSkNTQWdJQ0FpZFhObGNpSTZJQ0poWkcxcGJpSXNDZ2tKSUNBZ0lDSndZWE56ZDI5eVpDSTZJQ0p0ZVMxd1lYTnpkMjl5WkNJS0NRbDlDZ2tnSUNBZ2ZRb0pmUW9nSUNCOUNuMEsKa2luZDogU2VjcmV0Cm1ldGFkYXRhOgogIG5hbWU6IHN2ZWx0b3MtbmF0cwogIG5hbWVzcGFjZTogcHJvamVjdHN2ZWx0b3MKdHlwZTogT3BhcXVlCg==";
+
 describe("applier sync modes, errors and withdrawal", () => {
   let h: Harness;
   const status = recordingStatus();
@@ -144,6 +148,49 @@ describe("applier sync modes, errors and withdrawal", () => {
     await h.publishMatch({ eventTrigger: "okay", eventSeq: next(), event: loginEvent("hank") });
     await waitFor(() => exists("namespace", "hank"), { what: "applied after 429s" });
     expect(h.kube.faults.list()).toEqual([]);
+  });
+
+  test("secret - the seed's Secret-wrapped policyRef deploys its resource, creating the missing namespace", async () => {
+    const yaml = `apiVersion: lib.projectsveltos.io/v1beta1
+kind: EventTrigger
+metadata:
+  name: nats-secret
+spec:
+  sourceClusterSelector:
+    matchLabels:
+      env: fv
+  eventSourceName: user-operation
+  oneForEvent: true
+  policyRefs:
+  - name: deploy-sveltos-nats-secret
+    namespace: default
+    kind: Secret
+---
+apiVersion: v1
+data:
+  sveltos-nats: ${SEED_SECRET_B64}
+kind: Secret
+metadata:
+  name: deploy-sveltos-nats-secret
+  namespace: default
+type: addons.projectsveltos.io/cluster-profile
+`;
+    await h.writeConfig("nats-secret.yaml", yaml, hasTrigger("nats-secret"));
+    await h.publishMatch({ eventTrigger: "nats-secret", eventSeq: next(), event: loginEvent("nina") });
+    await waitFor(() => exists("secret", "sveltos-nats", "-n", "projectsveltos"), { what: "seed Secret deployed" });
+    const r = await h.kubectl(
+      "get",
+      "secret",
+      "sveltos-nats",
+      "-n",
+      "projectsveltos",
+      "-o",
+      "jsonpath={.data.sveltos-nats}",
+    );
+    const cfg = JSON.parse(Buffer.from(r.stdout, "base64").toString("utf8")) as {
+      nats: { configuration: { subjects: string[] } };
+    };
+    expect(cfg.nats.configuration.subjects).toEqual(["user-operation"]);
   });
 
   test("prune - Continuous re-renders on ConfigMap change and prunes objects no longer rendered", async () => {

@@ -25,6 +25,11 @@ export async function normalizeNamespace(client: ClusterClient, obj: KubeObjectL
   };
 }
 
+function missingNamespace(body: unknown): boolean {
+  const details = (body as { details?: { kind?: string } } | undefined)?.details;
+  return details?.kind === "namespaces";
+}
+
 export function refOf(obj: KubeObjectLike): DeployedObject {
   const ref: DeployedObject = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name };
   if (obj.metadata.namespace) ref.namespace = obj.metadata.namespace;
@@ -36,14 +41,29 @@ export async function serverSideApply(
   cluster: string,
   obj: KubeObjectLike,
   fieldManager: string,
+  o: { createNamespace?: boolean } = {},
 ): Promise<DeployedObject> {
   const info = await client.resourceFor(obj.apiVersion, obj.kind);
   const path = objectPath(info, obj.metadata.name, obj.metadata.namespace);
-  const res = await client.request("PATCH", path, {
-    body: JSON.stringify(obj),
-    contentType: "application/apply-patch+yaml",
-    query: { fieldManager, force: "true" },
-  });
+  const apply = () =>
+    client.request("PATCH", path, {
+      body: JSON.stringify(obj),
+      contentType: "application/apply-patch+yaml",
+      query: { fieldManager, force: "true" },
+    });
+  let res = await apply();
+  if (res.status === 404 && info.namespaced && o.createNamespace && missingNamespace(res.body)) {
+    // Like Sveltos: a resource's namespace is created when missing (unless skipNamespaceCreation). It is not
+    // recorded in the inventory, so withdrawing the resource leaves the namespace.
+    const ns = obj.metadata.namespace || "default";
+    const nsRes = await client.request("PATCH", `/api/v1/namespaces/${encodeURIComponent(ns)}`, {
+      body: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }),
+      contentType: "application/apply-patch+yaml",
+      query: { fieldManager, force: "true" },
+    });
+    if (nsRes.status >= 300) throw classify(cluster, `create namespace ${ns} for ${obj.kind} ${path}`, nsRes);
+    res = await apply();
+  }
   if (res.status >= 300) throw classify(cluster, `apply ${obj.kind} ${path}`, res);
   const meta = (
     res.body as { metadata?: { resourceVersion?: string; uid?: string; deletionTimestamp?: string } } | undefined

@@ -45,6 +45,8 @@ export function checkAllowedKinds(trigger: EventTriggerLike, objects: readonly R
 
 export interface RenderedObject {
   object: KubeObjectLike;
+  /** Create the object's namespace when it is missing (Sveltos' default; policyRef skipNamespaceCreation). */
+  createNamespace?: boolean;
   /** Where it came from, for error messages: "ConfigMap default/namespace, key namespace.yaml, document 1". */
   origin: string;
 }
@@ -82,7 +84,9 @@ export function renderPolicies(i: PolicyRenderInput): RenderedObject[] {
           );
         }
       }
-      out.push(...parseObjects(text, `${where}, key ${key}`, trigger, field));
+      for (const r of parseObjects(text, `${where}, key ${key}`, trigger, field)) {
+        out.push({ ...r, createNamespace: ref.skipNamespaceCreation !== true });
+      }
     }
   });
   checkAllowedKinds(i.trigger, out);
