@@ -97,6 +97,7 @@ const UINT_TYPES = new Set(["uint", "uint8", "uint16", "uint32", "uint64", "uint
 
 export class ExecState {
   out = "";
+  outBytes = 0;
   node: Node | null = null;
   depth = 0;
   tmplName: string;
@@ -136,7 +137,8 @@ export class ExecState {
 
   write(s: string): void {
     this.out += s;
-    if (this.out.length > this.limits.maxOutputBytes && utf8Len(this.out) > this.limits.maxOutputBytes) {
+    this.outBytes += utf8Len(s);
+    if (this.outBytes > this.limits.maxOutputBytes) {
       throw new ExecError(
         `template: ${this.tmplName}: output exceeds the limit of ${this.limits.maxOutputBytes} bytes`,
         "EVT_GOTEMPLATE_OUTPUT_LIMIT",
@@ -295,6 +297,7 @@ export class ExecState {
     if (this.depth >= this.limits.maxDepth) {
       this.errorf(`exceeded maximum template depth (${this.limits.maxDepth})`, "EVT_GOTEMPLATE_DEPTH");
     }
+    this.tick();
     const newDot = this.evalPipeline(dot, t.pipe);
     const saved = [this.tmplName, this.varNames, this.varValues, this.varIface, this.dotIface] as const;
     this.tmplName = tree.name;
@@ -501,6 +504,7 @@ export class ExecState {
       if (final !== MISSING) v = final;
       return v;
     }
+    this.tick();
     const argv: Value[] = new Array(numIn);
     let i = 0;
     for (; i < numFixed && i < nargs; i++)

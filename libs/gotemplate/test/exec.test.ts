@@ -212,6 +212,15 @@ describe("exec", () => {
       { timeBudgetMs: 20 },
     );
     expect(slow.code).toBe("EVT_GOTEMPLATE_TIMEOUT");
+    // exponential recursion without any range: the budget is checked on template calls too
+    const expo = fail(
+      '{{ define "a" }}{{ if lt (len .) 60 }}{{ template "a" (print . "x") }}{{ template "a" (print . "x") }}{{ end }}{{ end }}{{ template "a" "" }}',
+      {},
+      { timeBudgetMs: 20 },
+    );
+    expect(expo.code).toBe("EVT_GOTEMPLATE_TIMEOUT");
+    const nested = fail(`{{${"(".repeat(5000)}1${")".repeat(5000)}}}`, {});
+    expect(nested.code).toBe("EVT_GOTEMPLATE_DEPTH");
   });
 
   test("exec - an injected clock reaches sprig's date functions", () => {
