@@ -1,5 +1,5 @@
 // Fault injection: 429 + Retry-After, 500, delay, dropped connection; the HTTP fault API; authentication.
-import { type KubeEmulator, startKubeEmulator } from "../src/mod.js";
+import { FaultInjector, type KubeEmulator, startKubeEmulator } from "../src/mod.js";
 import { api, kubectlFor } from "./helpers.js";
 
 let emu: KubeEmulator;
@@ -96,5 +96,41 @@ describe("faults", () => {
     const bad = await api(emu, "POST", "/_emulator/faults", { action: { status: 418 } });
     expect(bad.status).toBe(400);
     expect(String(bad.body.message)).toContain("invalid fault spec");
+  });
+
+  test("faults - matching is by every given field; count is consumed; remove and clear disarm", () => {
+    const f = new FaultInjector();
+    const id = f.inject({
+      match: { verb: "get", resource: "secrets", namespace: "a" },
+      count: 2,
+      action: { status: 500 },
+    });
+    const req = { verb: "get", resource: "secrets", namespace: "a", name: "x", path: "/api/v1/namespaces/a/secrets/x" };
+    expect(f.take({ ...req, namespace: "b" })).toBeUndefined();
+    expect(f.take({ ...req, verb: "list" })).toBeUndefined();
+    expect(f.take(req)).toEqual({ status: 500 });
+    expect(f.list()).toEqual([expect.objectContaining({ id, remaining: 1 })]);
+    expect(f.take(req)).toEqual({ status: 500 });
+    expect(f.take(req)).toBeUndefined();
+    const a = f.inject({ action: { drop: true } });
+    expect(f.remove(a)).toBe(true);
+    expect(f.remove(a)).toBe(false);
+    f.inject({ probability: 1, action: { delayMs: 5 } });
+    expect(f.take(req)).toEqual({ delayMs: 5 });
+    expect(f.take(req)).toEqual({ delayMs: 5 });
+    f.clear();
+    expect(f.take(req)).toBeUndefined();
+  });
+
+  test("faults - malformed specs are refused with EVT_KUBEEMU_FAULT", () => {
+    const f = new FaultInjector();
+    for (const bad of [
+      {},
+      { action: { status: 404 } },
+      { action: { drop: true }, count: 0 },
+      { action: { status: 500 }, probability: 2 },
+    ]) {
+      expect(() => f.inject(bad as never)).toThrow(expect.objectContaining({ code: "EVT_KUBEEMU_FAULT" }));
+    }
   });
 });
