@@ -5,7 +5,7 @@
  */
 import type { FuncMap } from "../value.js";
 import { defaultSprigEnv, type SprigEnv, sprigFuncMap } from "./sprig/index.js";
-import { sveltosFuncMap } from "./sveltos.js";
+import { sveltosFuncMap, sveltosFuncs } from "./sveltos.js";
 
 export interface FuncsOptions {
   /** Clock, randomness and environment for sprig (tests inject a fixed clock). */
@@ -22,4 +22,4 @@ export const defaultFuncs: FuncMap = createFuncs();
 export const textFuncs: FuncMap = createFuncs();
 
 export type { SprigEnv };
-export { sprigFuncMap, sveltosFuncMap };
+export { sprigFuncMap, sveltosFuncMap, sveltosFuncs };
