@@ -216,13 +216,14 @@ export async function throughputAt(
   n: number,
   reportLimit?: number,
   skipRaw = false,
+  concurrency = 64,
 ): Promise<{ matcher: number; raw: number }> {
   const server = await startNatsServer();
   const bus = await connectBus({ servers: server.url, name: "matcher-bench" });
   try {
     await ensureTopology(bus.jsm, bus.kvm);
     await publishEvents(bus, n, sourcesCount);
-    const raw = skipRaw ? 1 : await rawLoop(bus, n, 64);
+    const raw = skipRaw ? 1 : await rawLoop(bus, n, concurrency);
     await bus.jsm.streams.purge(STREAMS.matches.name);
     const store = staticStore(sourcesCount);
     const logger = createLogger({ service: "matcher", level: "error", stream: { write: () => true } });
@@ -231,7 +232,7 @@ export async function throughputAt(
       store,
       logger,
       metrics: createMetrics({ service: "matcher", defaultMetrics: false }),
-      concurrency: 64,
+      concurrency,
       reportLimit,
     });
     // Measured from the moment the matcher is up (index built, consumer bound), over what is left to do:
@@ -251,17 +252,30 @@ export async function throughputAt(
   }
 }
 
-/** End-to-end matcher throughput vs the raw consume-and-republish loop, at 1 and 10,000 EventSources. */
+/**
+ * End-to-end matcher throughput vs the raw consume-and-republish loop: at 1 and 10,000 EventSources with the
+ * default configuration, and at 10,000 without the event history (which costs one KV write per distinct
+ * (cluster, EventSource) per second: with 10,000 sources hit evenly, about one per event).
+ */
 export async function pipelineThroughput(o: MatcherBenchOptions = {}): Promise<MatcherBenchRow[]> {
   const n = o.quick ? 5_000 : 20_000;
+  const rounds = o.quick ? 1 : 2;
   const rows: MatcherBenchRow[] = [];
-  for (const [count, floor] of [
-    [1, 0.5],
-    [10_000, 0.35],
+  for (const [count, floor, reportLimit] of [
+    [1, 0.5, undefined],
+    [10_000, 0.35, undefined],
+    [10_000, 0.35, 0],
   ] as const) {
-    const r = await throughputAt(count, n);
+    // The machine is shared and noisy: each round is a fresh server with raw then matcher; best of each is kept.
+    const r = { matcher: 0, raw: 0 };
+    for (let i = 0; i < rounds; i++) {
+      const one = await throughputAt(count, n, reportLimit);
+      r.matcher = Math.max(r.matcher, one.matcher);
+      r.raw = Math.max(r.raw, one.raw);
+    }
+    const history = reportLimit === 0 ? "event history off" : "event history on";
     rows.push({
-      name: `matcher throughput EVT_EVENTS→EVT_MATCHES, ${count.toLocaleString("en-US")} EventSources`,
+      name: `matcher throughput EVT_EVENTS→EVT_MATCHES, ${count.toLocaleString("en-US")} EventSources, ${history}`,
       value: r.matcher,
       unit: "events/s",
       baseline: r.raw,
@@ -270,7 +284,7 @@ export async function pipelineThroughput(o: MatcherBenchOptions = {}): Promise<M
       floor,
       floorOn: "ratio",
       pass: r.matcher / r.raw >= floor,
-      note: `${n.toLocaleString("en-US")} events, concurrency 64 both`,
+      note: `${n.toLocaleString("en-US")} events over 1,000 users, concurrency 64 both, best of ${rounds}`,
     });
   }
   return rows;
