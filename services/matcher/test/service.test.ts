@@ -1,5 +1,6 @@
 // The matcher service against a real nats-server and a DirConfigStore.
 import { BUCKETS, matchSubject, partitionOf } from "@evtrigger/bus";
+import { createMetrics } from "@evtrigger/telemetry";
 import { waitFor } from "@evtrigger/testkit";
 import { readEventReports } from "../src/report/eventReports.js";
 import { type Matcher, startMatcher } from "../src/service.js";
@@ -164,5 +165,41 @@ describe("service - live configuration", () => {
     expect(await fire({ type: "login(" })).toEqual(["on-good"]);
     expect(matcher.state().invalidSources.map((s) => s.name)).toEqual(["broken"]);
     expect(await metricValue(env.metrics, "evtrigger_matcher_invalid_eventsources")).toBe(1);
+  });
+});
+
+describe("service - redelivery", () => {
+  let env: Env;
+
+  beforeAll(async () => {
+    env = await setup({ "seed.yaml": SEED_YAML });
+  });
+  afterAll(async () => {
+    await env.close();
+  });
+
+  test("service - events handled again (replayed durable) produce no duplicate match records", async () => {
+    const first = await startMatcher({ bus: env.bus, store: env.store, logger: env.logger, metrics: env.metrics });
+    for (const type of ["auth.example.com.login", "auth.example.com.logout", "auth.example.com.login"]) {
+      await publishEvent(env.bus, envelope({ type }));
+    }
+    await waitFor(async () => (await readMatches(env.bus)).length === 3 && (await drained(env.bus)));
+    await first.close();
+
+    // A new durable replays the whole stream: every event is matched and published again, and deduplicated.
+    await env.bus.jsm.consumers.delete("EVT_EVENTS", "evt-matcher");
+    const metrics = createMetrics({ service: "matcher", defaultMetrics: false });
+    const second = await startMatcher({ bus: env.bus, store: env.store, logger: env.logger, metrics });
+    try {
+      await waitFor(
+        async () => (await metricValue(metrics, "evtrigger_matcher_events_total", { outcome: "matched" })) === 3,
+      );
+      await waitFor(() => drained(env.bus));
+      const recs = await readMatches(env.bus);
+      expect(recs).toHaveLength(3);
+      expect(new Set(recs.map((r) => r.msg.header.get("Nats-Msg-Id"))).size).toBe(3);
+    } finally {
+      await second.close();
+    }
   });
 });
