@@ -1,5 +1,6 @@
 import { demo } from "./demo.js";
 import { dev } from "./dev.js";
+import { dlq } from "./dlq.js";
 import { kubeEmulator } from "./kube-emulator.js";
 import { pub } from "./pub.js";
 import { render } from "./render.js";
@@ -13,6 +14,7 @@ export const commands: Record<string, Command> = {
   demo,
   "kube-emulator": kubeEmulator,
   dev,
+  dlq,
   pub,
   render,
   show,

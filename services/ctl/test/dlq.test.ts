@@ -1,0 +1,308 @@
+// evtctl dlq: a real nats-server, the real matcher and applier in-process, an emulated managed cluster and a
+// config directory. A trigger whose ConfigMap template does not parse dead-letters the match; after the
+// ConfigMap is fixed, `evtctl dlq replay` re-drives it and the Namespace appears.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { type Applier, startApplier } from "@evtrigger/applier";
+import {
+  type Bus,
+  connectBus,
+  deadLetter,
+  type EventEnvelope,
+  encodeRecord,
+  ensureTopology,
+  eventSubject,
+  listDeadLetters,
+  publishDurable,
+} from "@evtrigger/bus";
+import { ClusterRegistry, DirConfigStore, KUBECONFIG_FILE_ANNOTATION } from "@evtrigger/config";
+import { type KubeEmulator, startKubeEmulator } from "@evtrigger/kube-emulator";
+import { type Matcher, startMatcher } from "@evtrigger/matcher";
+import { createLogger, createMetrics } from "@evtrigger/telemetry";
+import { type NatsServer, startNatsServer, waitFor } from "@evtrigger/testkit";
+import { dlq } from "../src/commands/dlq.js";
+import { formatDeadLetters } from "../src/dlq/format.js";
+import { wholeBody } from "../src/dlq/replay.js";
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const o = process.stdout.write;
+  const e = process.stderr.write;
+  process.stdout.write = ((s: string) => {
+    out += s;
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => {
+    err += s;
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { code: await fn(), out, err };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+  }
+}
+
+const run = promisify(execFile);
+
+const CLUSTER = { namespace: "default", name: "workload", kind: "SveltosCluster" as const };
+
+const triggerYaml = (template: string) => `apiVersion: lib.projectsveltos.io/v1beta1
+kind: EventSource
+metadata:
+  name: user-operation
+spec:
+  messagingMatchCriteria:
+  - subject: "user-operation"
+    cloudEventSource: "auth.example.com"
+---
+apiVersion: lib.projectsveltos.io/v1beta1
+kind: EventTrigger
+metadata:
+  name: manage-namespace
+spec:
+  sourceClusterSelector:
+    matchLabels:
+      env: fv
+  eventSourceName: user-operation
+  oneForEvent: true
+  cloudEventAction: Create
+  policyRefs:
+  - name: namespace-template
+    namespace: default
+    kind: ConfigMap
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: namespace-template
+  namespace: default
+  annotations:
+    projectsveltos.io/instantiate: ok
+data:
+  namespace.yaml: |
+    kind: Namespace
+    apiVersion: v1
+    metadata:
+      name: ${template}
+`;
+
+const silent = { write() {} };
+
+describe("evtctl dlq", () => {
+  let nats: NatsServer;
+  let bus: Bus;
+  let kube: KubeEmulator;
+  let store: DirConfigStore;
+  let matcher: Matcher;
+  let applier: Applier;
+  let dir: string;
+  const cacheDir = mkdtempSync(join(tmpdir(), "evt-dlq-kubectl-"));
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    bus = await connectBus({ servers: nats.url, name: "dlq-test" });
+    await ensureTopology(bus.jsm, bus.kvm);
+    kube = await startKubeEmulator({ clusterName: "workload" });
+    dir = mkdtempSync(join(tmpdir(), "evt-dlq-cfg-"));
+    writeFileSync(
+      join(dir, "cluster.yaml"),
+      `apiVersion: lib.projectsveltos.io/v1beta1
+kind: SveltosCluster
+metadata:
+  name: ${CLUSTER.name}
+  namespace: ${CLUSTER.namespace}
+  annotations:
+    ${KUBECONFIG_FILE_ANNOTATION}: ${kube.kubeconfigPath}
+  labels:
+    env: fv
+spec: {}
+`,
+    );
+    // The template is broken: an action that is never closed.
+    writeFileSync(join(dir, "trigger.yaml"), triggerYaml("{{ .CloudEvent.subject "));
+    store = new DirConfigStore({ dir, debounceMs: 20 });
+    await store.start();
+    await waitFor(
+      () => store.snapshot().eventTriggers.has("manage-namespace") && store.snapshot().clusters.size === 1,
+      {
+        what: "config loaded",
+      },
+    );
+    const logger = createLogger({ service: "dlq-test", level: "error", stream: silent });
+    matcher = await startMatcher({
+      bus,
+      store,
+      logger,
+      metrics: createMetrics({ service: "matcher", defaultMetrics: false }),
+    });
+    applier = await startApplier({
+      bus,
+      store,
+      registry: new ClusterRegistry(store),
+      logger,
+      metrics: createMetrics({ service: "applier", defaultMetrics: false }),
+    });
+  });
+
+  afterAll(async () => {
+    await applier?.close();
+    await matcher?.close();
+    await store?.close();
+    await bus?.close();
+    await kube?.stop();
+    await nats?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  // The real kubectl against the emulated cluster.
+  const namespaceExists = async (name: string) => {
+    try {
+      await run("kubectl", ["--kubeconfig", kube.kubeconfigPath, "--cache-dir", cacheDir, "get", "namespace", name]);
+      return true;
+    } catch (err) {
+      if (/NotFound/.test(String((err as { stderr?: string }).stderr))) return false;
+      throw err;
+    }
+  };
+
+  test("dlq - a match whose template fails is dead-lettered, listed, shown, and replayed after the fix", async () => {
+    const envelope: EventEnvelope = {
+      v: 1,
+      cluster: CLUSTER,
+      natsSubject: "user-operation",
+      subscription: "user-operation",
+      transport: "nats",
+      receivedAt: new Date().toISOString(),
+      event: {
+        specversion: "1.0",
+        id: "10001",
+        source: "auth.example.com",
+        type: "auth.example.com.login",
+        subject: "mgianluc",
+        data: { message: "User mgianluc login" },
+      },
+    };
+    await publishDurable(bus.js, eventSubject(CLUSTER), encodeRecord(envelope), { msgId: "ev-login-1" });
+    const [letter] = await waitFor(
+      async () => {
+        const l = await listDeadLetters(bus.jsm, { stage: "applier" });
+        return l.length ? l : undefined;
+      },
+      { what: "the failed match in EVT_DLQ" },
+    );
+    expect(letter!.letter).toMatchObject({
+      stage: "applier",
+      origin: { stream: "EVT_MATCHES" },
+      object: { name: "manage-namespace" },
+    });
+    expect(await namespaceExists("mgianluc")).toBe(false);
+
+    const list = await capture(() => dlq.run(["list", "-s", nats.url, "--stage", "applier"]));
+    expect(list.code).toBe(0);
+    const lines = list.out.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^SEQ\s+TIME\s+STAGE\s+CODE\s+CLUSTER\s+OBJECT\s+REPLAYED\s+REASON$/);
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^${letter!.seq}\\s+\\S+\\s+applier\\s+${letter!.letter.code}\\s+default/workload\\s+\\S*manage-namespace\\s+-\\s+`,
+      ),
+    );
+    const none = await capture(() => dlq.run(["list", "-s", nats.url, "--stage", "gateway"]));
+    expect(none.out).toBe("No dead letters.\n");
+
+    const show = await capture(() => dlq.run(["show", String(letter!.seq), "-s", nats.url]));
+    expect(show.code).toBe(0);
+    expect(show.out).toMatch(/Origin:\s+EVT_MATCHES sequence \d+ \(evt\.matches\.\d+\)/);
+    expect(show.out).toContain(letter!.letter.reason);
+    expect(show.out).toContain('"eventTrigger":"manage-namespace"'); // the body, decoded
+
+    // Fix the ConfigMap, then re-drive.
+    const before = store.snapshot().version;
+    writeFileSync(join(dir, "trigger.yaml"), triggerYaml("{{ .CloudEvent.subject }}"));
+    await waitFor(() => store.snapshot().version > before, { what: "fixed ConfigMap loaded" });
+    const replay = await capture(() => dlq.run(["replay", String(letter!.seq), "-s", nats.url]));
+    expect(replay.err).toBe("");
+    expect(replay.code).toBe(0);
+    expect(replay.out).toMatch(
+      new RegExp(
+        `^replayed\\s+EVT_DLQ #${letter!.seq} -> EVT_MATCHES evt\\.matches\\.\\d+ #\\d+ \\(msg id replay:${letter!.seq}:1\\)`,
+      ),
+    );
+    await waitFor(() => namespaceExists("mgianluc"), { what: "Namespace mgianluc after the replay" });
+
+    // A second replay must be explicit.
+    const again = await capture(() => dlq.run(["replay", String(letter!.seq), "-s", nats.url]));
+    expect(again.code).toBe(1);
+    expect(again.out).toMatch(/already-replayed .*--force/);
+    const listed = await capture(() => dlq.run(["list", "-s", nats.url, "--stage", "applier"]));
+    expect(listed.out.split("\n")[1]).toMatch(/\s1\s+/);
+    const forced = await capture(() => dlq.run(["replay", String(letter!.seq), "--force", "-s", nats.url]));
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain(`replay:${letter!.seq}:2`);
+  });
+
+  test("dlq - a gateway letter with a truncated body is explained and skipped; --all reports it", async () => {
+    await deadLetter(
+      bus.js,
+      {
+        stage: "gateway",
+        code: "EVT_GATEWAY_NOT_JSON",
+        reason: "body is not JSON",
+        cluster: CLUSTER,
+        natsSubject: "user-operation",
+        body: "{not json",
+        bodyEncoding: "utf8",
+        bodyBytes: 100_000,
+      },
+      "gw-1",
+    );
+    const r = await capture(() => dlq.run(["replay", "--all", "--stage", "gateway", "-s", nats.url]));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/not-replayable\s+EVT_DLQ #\d+ a gateway rejection .* kept only part of its body/);
+    expect(r.out).toContain("0 of 1 dead letter(s) replayed");
+  });
+
+  test("dlq - usage errors exit 2 and name the problem", async () => {
+    const bad = await capture(() => dlq.run(["show", "abc", "-s", nats.url]));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('show needs a dead-letter sequence, got "abc"');
+    const stage = await capture(() => dlq.run(["list", "--stage", "nope", "-s", nats.url]));
+    expect(stage.code).toBe(2);
+    expect(stage.err).toContain("--stage must be gateway, matcher or applier");
+    const missing = await capture(() => dlq.run(["show", "99999", "-s", nats.url]));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("no dead letter with sequence 99999");
+  });
+
+  test("dlq - wholeBody and the list table (pure)", () => {
+    expect(wholeBody({ v: 1, stage: "gateway", code: "X", reason: "r", at: "t", body: "abc", bodyBytes: 3 })).toEqual(
+      new Uint8Array([97, 98, 99]),
+    );
+    expect(
+      wholeBody({ v: 1, stage: "gateway", code: "X", reason: "r", at: "t", body: "abc", bodyBytes: 9 }),
+    ).toBeUndefined();
+    const table = formatDeadLetters([
+      {
+        seq: 7,
+        subject: "evt.dlq.matcher",
+        time: "2026-01-01T00:00:00.000Z",
+        letter: {
+          v: 1,
+          stage: "matcher",
+          code: "EVT_MATCHER_BAD_ENVELOPE",
+          reason: `${"x".repeat(100)}`,
+          at: "2026-01-01T00:00:00.000Z",
+        },
+      },
+    ]);
+    expect(table.split("\n")[1]).toMatch(
+      /^7\s+2026-01-01T00:00:00.000Z\s+matcher\s+EVT_MATCHER_BAD_ENVELOPE\s+-\s+-\s+-\s+x{59}…$/,
+    );
+  });
+});
