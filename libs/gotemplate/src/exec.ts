@@ -539,10 +539,9 @@ export class ExecState {
       this.errorf(`invalid value; expected ${typ}`);
     }
     if (typ === null || typ === "interface {}" || typ === "reflect.Value") return value;
-    if (value === null) {
-      if (canBeNil(typ)) return null;
-      this.errorf(`wrong type for value; expected ${typ}; got interface {}`);
-    }
+    // A nil held in an interface (map value, slice element, function result) is not assignable to a
+    // concrete type, even one that can be nil: Go reports the interface type.
+    if (value === null) this.errorf(`wrong type for value; expected ${typ}; got interface {}`);
     const actual = typeName(value);
     if (actual === typ) return value;
     this.errorf(`wrong type for value; expected ${typ}; got ${actual}`);

@@ -174,6 +174,7 @@ describe("exec", () => {
         throw new FuncError("boom");
       }),
       ver: goFunc([], () => new Ver()),
+      keysOf: goFunc(["map[string]interface {}"], (m) => goInt(m === null ? 0 : Object.keys(m as object).length)),
       rep: goFunc(["int", "string"], (n, s) => (s as string).repeat(Number((n as { value: bigint }).value))),
     };
     const t = parse("t", '{{ upper .s }} {{ .s | upper }} {{ ver }} {{ (ver).Major }} {{ rep 2 "ab" }}', { funcs });
@@ -190,6 +191,10 @@ describe("exec", () => {
     expect(err("{{ upper .n }}")).toMatch(/at <.n>: wrong type for value; expected string; got float64$/);
     expect(err("{{ upper .nil }}")).toMatch(/wrong type for value; expected string; got interface \{\}$/);
     expect(err("{{ upper nil }}")).toMatch(/at <nil>: cannot assign nil to string$/);
+    expect(err("{{ keysOf .nil }}")).toMatch(
+      /at <.nil>: wrong type for value; expected map\[string\]interface \{\}; got interface \{\}$/,
+    );
+    expect(parse("t", "{{ keysOf nil }}", { funcs }).execute(data)).toBe("0");
     expect(err("{{ upper }}")).toMatch(/wrong number of args for upper: want 1 got 0$/);
     expect(err("{{ rep .n .s }}")).toMatch(/wrong type for value; expected int; got float64$/);
     expect(err("{{ (ver).Minor }}")).toMatch(/can't evaluate field Minor in type \*semver.Version$/);
