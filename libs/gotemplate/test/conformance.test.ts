@@ -11,6 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");
 const SHARED_CASES = path.resolve(repoRoot, "../shared/conformance/gotemplate/cases.jsonl");
 const CORE_CASES = path.resolve(here, "fixtures/core-cases.jsonl");
+const FUNCS_CASES = path.resolve(here, "fixtures/sprig-cases.jsonl");
 const CLI = path.resolve(repoRoot, "services/ctl/dist/main.js");
 
 interface Case {
@@ -118,6 +119,12 @@ describe("conformance", () => {
 
   test("conformance - core-language fixtures recorded from Go", () => {
     const { failures, total } = check(CORE_CASES);
+    expect(total).toBeGreaterThan(500);
+    expect(failures).toEqual([]);
+  });
+
+  test("conformance - sprig/Sveltos function calls recorded from Go (arity, types, results)", () => {
+    const { failures, total } = check(FUNCS_CASES);
     expect(total).toBeGreaterThan(500);
     expect(failures).toEqual([]);
   });

@@ -40,6 +40,7 @@ describe("regexp", () => {
   test("regexp - expands $name greedily like Go ($1W names group 1W)", () => {
     const re = compile("a(x*)b");
     expect(replaceAll(re, "-ab-axxb-", "$1W", false)).toBe("---");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Go regexp replacement syntax
     expect(replaceAll(re, "-ab-axxb-", "${1}W", false)).toBe("-W-xxW-");
     expect(replaceAll(re, "-ab-axxb-", "$1", true)).toBe("-$1-$1-");
   });

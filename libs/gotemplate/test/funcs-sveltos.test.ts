@@ -89,6 +89,7 @@ describe("deliberate differences from Go", () => {
   test("hermetic - env and expandenv never expose the service's environment unless injected", () => {
     expect(render('{{ env "HOME" }}|{{ expandenv "a $HOME b" }}', {})).toBe("|a  b");
     const funcs = createFuncs({ env: { getenv: (k) => (k === "HOME" ? "/home/x" : "") } });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell-style variable in a Go template
     expect(parse("env", '{{ env "HOME" }}|{{ expandenv "a ${HOME} b" }}', { funcs }).execute({})).toBe(
       "/home/x|a /home/x b",
     );
