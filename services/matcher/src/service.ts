@@ -165,7 +165,12 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
       deps.tracer,
       "match",
       extractTrace(getHeader),
-      { "evt.cluster": `${env.cluster.namespace}/${env.cluster.name}`, "evt.ce.type": env.event.type },
+      {
+        "evt.cluster": `${env.cluster.namespace}/${env.cluster.name}`,
+        "cloudevents.event_id": env.event.id,
+        "cloudevents.event_type": env.event.type,
+        "cloudevents.event_source": env.event.source,
+      },
       (_span, ctx) => matchAndPublish(m, env, (set) => injectTrace(ctx, set)),
     );
   };
