@@ -183,7 +183,12 @@ spec: {}
     await ensureTopology(bus.jsm, bus.kvm);
 
     await rawApplies(kube, Math.min(200, events), concurrency, "warm-"); // TLS, JIT and emulator warm-up
-    const rawPerSec = await rawApplies(kube, events, concurrency);
+    // The emulator's best raw rate over a few client concurrencies: it serves fewer parallel requests faster,
+    // so comparing against one fixed concurrency would flatter the applier.
+    let rawPerSec = 0;
+    for (const c of [1, 8, concurrency]) {
+      rawPerSec = Math.max(rawPerSec, await rawApplies(kube, Math.ceil(events / 3), c, `raw-${c}-`));
+    }
 
     // Throughput: the matches are already in the stream; time from start to every one acknowledged.
     await publishLogins(bus, 1, events, "t-");
@@ -236,7 +241,7 @@ spec: {}
         value: round(perSec, 1),
         unit: "events/s",
         baseline: round(rawPerSec, 1),
-        baselineName: "raw server-side apply, same objects and concurrency",
+        baselineName: "raw server-side apply of the same objects, best of concurrency 1/8/32",
         ratio: round(perSec / rawPerSec),
         note: `${events} login matches, concurrency ${concurrency}; each does KV read + SSA + KV CAS write (${timings.length - events} retried deliveries)`,
       },

@@ -27,6 +27,8 @@ interface Watch {
   apiVersion: string;
   kind: string;
   keys: Set<string>;
+  /** Last resourceVersion seen: a re-opened watch resumes there instead of re-checking every entry. */
+  rv?: string;
   stop?: () => void;
   timer?: NodeJS.Timeout;
   closed: boolean;
@@ -45,8 +47,14 @@ export function driftDetector(d: {
   let closed = false;
 
   const onEvent = (w: Watch, e: WatchEvent) => {
-    if (e.type !== "MODIFIED" && e.type !== "DELETED") return;
+    if (e.type === "ERROR") {
+      // 410 Gone: the resume point is too old; the next watch starts fresh and re-checks everything.
+      w.rv = undefined;
+      return;
+    }
     const meta = e.object.metadata ?? {};
+    if (meta.resourceVersion) w.rv = meta.resourceVersion;
+    if (e.type !== "MODIFIED" && e.type !== "DELETED") return;
     const ref = {
       apiVersion: w.apiVersion,
       kind: w.kind,
@@ -70,16 +78,22 @@ export function driftDetector(d: {
     try {
       client = await d.clients.get(w.cluster);
       const info = await client.resourceFor(w.apiVersion, w.kind);
+      const resume = w.rv;
       const h = client.watch(
         collectionPath(info),
-        { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY}`, timeoutSeconds: "290" },
         {
-          // Anything may have changed while no watch was open: check every tracked entry once.
+          labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY}`,
+          timeoutSeconds: "290",
+          ...(resume ? { resourceVersion: resume } : {}),
+        },
+        {
+          // Without a resume point anything may have changed while no watch was open: check every entry once.
           onOpen: () => {
-            for (const k of w.keys) d.repair.add(k);
+            if (!resume) for (const k of w.keys) d.repair.add(k);
           },
           onEvent: (e) => onEvent(w, e),
           onEnd: (err) => {
+            if (/HTTP 410/.test(String(err))) w.rv = undefined;
             if (err) d.logger.debug("drift watch ended", { cluster: w.cluster, kind: w.kind, error: String(err) });
             schedule(w);
           },
