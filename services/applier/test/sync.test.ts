@@ -75,6 +75,12 @@ describe("applier sync modes, errors and withdrawal", () => {
       },
       { timeoutMs: 5000, what: "label edit reverted" },
     );
+    // The API server restarts (every watch drops): drift detection reconnects and still repairs.
+    await h.kube.stop();
+    await h.kube.restart();
+    const second = await waitFor(uid, { what: "API server back" });
+    expect((await h.kubectl("delete", "namespace", "carol", "--wait=false")).code).toBe(0);
+    await waitFor(async () => !["", second].includes(await uid()), { timeoutMs: 5000, what: "restored after restart" });
     await h.publishMatch({ eventTrigger: "drift", eventSeq: next(), event: logoutEvent("carol") });
     await waitFor(async () => !(await exists("namespace", "carol")), { what: "carol deleted on logout" });
     await waitFor(() => drained(h));
