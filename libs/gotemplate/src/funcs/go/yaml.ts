@@ -112,11 +112,20 @@ const TAG = "tag:yaml.org,2002:";
 
 interface Ctx {
   doc: Document;
+  src: string;
   depth: number;
 }
 
-function scalarValue(n: Scalar): Value {
-  const raw = String(n.value ?? "");
+/** libyaml: a block scalar ending the input without a final newline has no trailing line break. */
+function blockAtEof(n: Scalar, src: string, raw: string): string {
+  if (n.type !== "BLOCK_LITERAL" && n.type !== "BLOCK_FOLDED") return raw;
+  const end = n.range?.[2] ?? 0;
+  if (end >= src.length && !src.endsWith("\n") && raw.endsWith("\n")) return raw.slice(0, -1);
+  return raw;
+}
+
+function scalarValue(n: Scalar, src: string): Value {
+  const raw = blockAtEof(n, src, String(n.value ?? ""));
   const tag = n.tag;
   if (tag === `${TAG}str` || tag === "!") return raw;
   if (tag === `${TAG}binary`) return Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("latin1");
@@ -150,7 +159,7 @@ function decodeNode(n: Node | null | undefined, c: Ctx): Value {
     if (target === undefined) throw new GoYamlError(`yaml: unknown anchor '${n.source}' referenced`);
     return decodeNode(target, { ...c, depth: c.depth + 1 });
   }
-  if (isScalar(n)) return scalarValue(n);
+  if (isScalar(n)) return scalarValue(n, c.src);
   if (isSeq(n)) return n.items.map((x) => decodeNode(x as Node, { ...c, depth: c.depth + 1 }));
   if (isMap(n)) {
     const m = newMap();
@@ -160,11 +169,15 @@ function decodeNode(n: Node | null | undefined, c: Ctx): Value {
         merge(pair.value as Node, m, c);
         continue;
       }
-      mapSet(
-        m,
-        keyString(decodeNode(k, { ...c, depth: c.depth + 1 }), pair.value),
-        decodeNode(pair.value as Node, { ...c, depth: c.depth + 1 }),
-      );
+      // yaml.v2 needs a key before ':' (the `yaml` package reads ": x" as an empty key).
+      if (k === null || (isScalar(k) && k.range && k.range[0] === k.range[1] && !k.tag)) {
+        throw new GoYamlError("yaml: did not find expected key");
+      }
+      const key = decodeNode(k, { ...c, depth: c.depth + 1 });
+      if (key !== null && typeof key === "object" && !(key instanceof GoInt)) {
+        throw new GoYamlError(`yaml: invalid map key: ${goSharpV(key)}`);
+      }
+      mapSet(m, keyString(key, pair.value), decodeNode(pair.value as Node, { ...c, depth: c.depth + 1 }));
     }
     return m;
   }
@@ -183,6 +196,20 @@ function merge(n: Node | null, into: Record<string, Value>, c: Ctx): void {
   if (isSeq(target)) {
     for (let i = target.items.length - 1; i >= 0; i--) mergeOne(target.items[i] as Node);
   } else mergeOne(target);
+}
+
+/** fmt's %#v of a decoded yaml.v2 value (for "invalid map key" errors). */
+function goSharpV(v: Value): string {
+  if (v === null || v === undefined) return "interface {}(nil)";
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number") return formatFloat(v, "g");
+  if (typeof v === "boolean" || v instanceof GoInt) return String(v);
+  if (Array.isArray(v)) return `[]interface {}{${v.map(goSharpV).join(", ")}}`;
+  const m = v as Record<string, Value>;
+  const items = Object.keys(m)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${goSharpV(m[k])}`);
+  return `map[interface {}]interface {}{${items.join(", ")}}`;
 }
 
 function keyString(k: Value, v: unknown): string {
@@ -212,29 +239,50 @@ function jsonify(v: Value): Value {
   return v;
 }
 
+/** The previous non-blank line before 1-based `line` starts a block sequence entry. */
+function previousIsSeqEntry(src: string, line: number): boolean {
+  const lines = src
+    .split("\n")
+    .slice(0, line - 1)
+    .reverse();
+  const prev = lines.find((l) => l.trim() !== "");
+  return prev !== undefined && /^\s*-(\s|$)/.test(prev);
+}
+
 /** Maps the `yaml` package's first error to the yaml.v2 text for the same mistake (best effort). */
-function syntaxMessage(doc: Document): string {
+function syntaxMessage(doc: Document, src: string): string {
   const e = doc.errors[0];
   if (!e) return "yaml: unknown error";
   const line = e.linePos?.[0]?.line ?? 1;
   const msg = e.message.split("\n")[0] ?? "";
   switch (e.code) {
     case "TAB_AS_INDENT":
+      return line > 1
+        ? `yaml: line ${line}: found a tab character that violates indentation`
+        : "yaml: found character that cannot start any token";
+    case "BAD_SCALAR_START":
       return "yaml: found character that cannot start any token";
     case "BLOCK_AS_IMPLICIT_KEY":
     case "MULTILINE_IMPLICIT_KEY":
       return "yaml: mapping values are not allowed in this context";
     case "MISSING_CHAR":
-      return msg.includes("quote")
-        ? "yaml: found unexpected end of stream"
-        : `yaml: line ${line}: did not find expected ',' or ']'`;
+      if (msg.includes("quote")) return "yaml: found unexpected end of stream";
+      if (/^\s*[[{]\s*$/.test(src.slice(src.search(/[[{][^[{]*$/))))
+        return `yaml: line ${line}: did not find expected node content`;
+      return `yaml: line ${line}: did not find expected ',' or ']'`;
     case "BAD_INDENT":
-      if (msg.startsWith("Flow sequence")) return `yaml: line ${line}: did not find expected ',' or ']'`;
-      if (msg.startsWith("Flow map")) return `yaml: line ${line}: did not find expected ',' or '}'`;
+      if (msg.startsWith("Flow sequence") || msg.startsWith("Flow map")) {
+        if (/[[{]\s*$/.test(src)) return `yaml: line ${line}: did not find expected node content`;
+        return `yaml: line ${line}: did not find expected ',' or '${msg.startsWith("Flow map") ? "}" : "]"}'`;
+      }
       return `yaml: line ${Math.max(line - 1, 1)}: did not find expected key`;
     case "UNEXPECTED_TOKEN":
       if (/flow-(map|seq)-end/.test(msg)) return "yaml: did not find expected node content";
-      if (msg.includes("at node end")) return `yaml: line ${Math.max(line - 1, 1)}: did not find expected key`;
+      if (msg.includes("block-seq-ind")) return "yaml: block sequence entries are not allowed in this context";
+      if (msg.includes("at node end")) {
+        const what = previousIsSeqEntry(src, line) ? "'-' indicator" : "key";
+        return `yaml: line ${Math.max(line - 1, 1)}: did not find expected ${what}`;
+      }
       return "yaml: found character that cannot start any token";
     default:
       return `yaml: line ${line}: ${msg.replace(/ at line \d+, column \d+:?$/, "")}`;
@@ -250,9 +298,13 @@ export function goYamlUnmarshal(src: string): Value {
   const list = Array.isArray(docs) ? docs : [];
   const doc = list[0];
   if (!doc) return null;
-  if (doc.errors.length > 0) throw new GoYamlError(`error converting YAML to JSON: ${syntaxMessage(doc)}`);
+  if (doc.errors.length > 0) throw new GoYamlError(`error converting YAML to JSON: ${syntaxMessage(doc, src)}`);
+  // yaml.v2 only accepts %YAML 1.1 documents.
+  const directive = /^%YAML\s+(\S+)/m.exec(src.slice(0, Math.max(src.indexOf("\n---"), 0)));
+  if (directive && directive[1] !== "1.1")
+    throw new GoYamlError("error converting YAML to JSON: yaml: found incompatible YAML document");
   try {
-    return jsonify(decodeNode(doc.contents as Node | null, { doc, depth: 0 }));
+    return jsonify(decodeNode(doc.contents as Node | null, { doc, src, depth: 0 }));
   } catch (e) {
     if (e instanceof GoYamlError || e instanceof GoJsonError) {
       throw new GoYamlError(`error converting YAML to JSON: ${e.message}`);
