@@ -9,6 +9,7 @@ export { recordUpdate, serverSideApply } from "./patch/apply.js";
 export type { FieldPath, FieldSet } from "./patch/fieldset.js";
 export { fieldsOf, fromFieldsV1, toFieldsV1 } from "./patch/fieldset.js";
 export { applyJsonPatch } from "./patch/json.js";
+export { atomicLists, builtinLists, schemaLists } from "./patch/lists.js";
 export { applyMergePatch } from "./patch/merge.js";
 export { applyStrategicMergePatch } from "./patch/strategic.js";
 export type { RequestRecord } from "./server/http.js";

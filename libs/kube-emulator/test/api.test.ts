@@ -399,4 +399,67 @@ describe("api", () => {
     );
     expect(await managers()).toEqual([]);
   });
+
+  test("api - server-side apply merges x-kubernetes-list-type map lists by key: two managers, one condition each", async () => {
+    const conditions = {
+      type: "array",
+      "x-kubernetes-list-type": "map",
+      "x-kubernetes-list-map-keys": ["type"],
+      items: { type: "object", properties: { type: { type: "string" }, status: { type: "string" } } },
+    };
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "probes.example.net" },
+      spec: {
+        group: "example.net",
+        scope: "Namespaced",
+        names: { kind: "Probe", plural: "probes" },
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            subresources: { status: {} },
+            schema: {
+              openAPIV3Schema: {
+                type: "object",
+                properties: {
+                  spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+                  status: { type: "object", properties: { conditions } },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    expect((await api(emu, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).status).toBe(201);
+    const path = "/apis/example.net/v1/namespaces/default/probes";
+    await api(emu, "POST", path, { metadata: { name: "p" }, spec: {} });
+    const applyStatus = (manager: string, type: string, status: string) =>
+      api(
+        emu,
+        "PATCH",
+        `${path}/p/status?fieldManager=${manager}`,
+        {
+          apiVersion: "example.net/v1",
+          kind: "Probe",
+          metadata: { name: "p" },
+          status: { conditions: [{ type, status }] },
+        },
+        { contentType: "application/apply-patch+yaml" },
+      );
+    expect((await applyStatus("matcher", "Matched", "True")).status).toBe(200);
+    const both = await applyStatus("applier", "Applied", "False");
+    expect((both.body.status as { conditions: unknown[] }).conditions).toEqual([
+      { type: "Matched", status: "True" },
+      { type: "Applied", status: "False" },
+    ]);
+    const conflict = await applyStatus("applier", "Matched", "False");
+    expect(conflict.body).toMatchObject({ reason: "Conflict", code: 409 });
+    expect(String(conflict.body.message)).toContain(
+      'conflict with "matcher" with subresource "status": .status.conditions[type="Matched"].status',
+    );
+  });
 });

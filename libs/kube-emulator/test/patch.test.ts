@@ -2,6 +2,7 @@ import {
   applyJsonPatch,
   applyMergePatch,
   applyStrategicMergePatch,
+  builtinLists,
   fieldsOf,
   fromFieldsV1,
   type KubeObject,
@@ -9,7 +10,7 @@ import {
   toFieldsV1,
 } from "../src/internal.js";
 
-const builtin = { builtin: true, skipStatus: false };
+const builtin = { lists: builtinLists, skipStatus: false };
 
 describe("patch", () => {
   test("patch - json patch add/remove/replace/move/copy/test", () => {
@@ -111,7 +112,14 @@ describe("patch", () => {
   const cm = (data: Record<string, string>): KubeObject =>
     ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "d" }, data }) as KubeObject;
   const apply = (live: KubeObject | undefined, config: KubeObject, manager: string, force = false) =>
-    serverSideApply({ live, config, manager, force, apiVersion: "v1", opts: { builtin: true, skipStatus: true } });
+    serverSideApply({
+      live,
+      config,
+      manager,
+      force,
+      apiVersion: "v1",
+      opts: { lists: builtinLists, skipStatus: true },
+    });
 
   test("patch - server-side apply: conflicts name field and manager, force transfers ownership", () => {
     const a = apply(undefined, cm({ k: "1", only: "a" }), "alice");

@@ -1,4 +1,5 @@
 import type { StatusCause } from "../errors.js";
+import { type ListSemantics, schemaLists } from "../patch/lists.js";
 import { compileValidator } from "./schema.js";
 import { isPlainObject, type KubeObject, type ObjectValidator, type ResourceType } from "./types.js";
 
@@ -63,7 +64,11 @@ export function typeFromCrd(crd: KubeObject): ResourceType {
   const storage = served.find((v) => v.storage) ?? served[0];
   const ordered = storage ? [storage, ...served.filter((v) => v !== storage)] : served;
   const validators: Record<string, ObjectValidator> = {};
-  for (const v of ordered) validators[v.name] = compileValidator(v.schema?.openAPIV3Schema);
+  const listSemantics: Record<string, ListSemantics> = {};
+  for (const v of ordered) {
+    validators[v.name] = compileValidator(v.schema?.openAPIV3Schema);
+    listSemantics[v.name] = schemaLists(v.schema?.openAPIV3Schema);
+  }
   const kind = s.names!.kind!;
   return {
     group: s.group!,
@@ -78,6 +83,7 @@ export function typeFromCrd(crd: KubeObject): ResourceType {
     hasStatus: storage?.subresources?.status !== undefined,
     builtin: false,
     validators,
+    listSemantics,
     printerColumns: storage?.additionalPrinterColumns,
   };
 }

@@ -1,3 +1,5 @@
+import type { ListSemantics } from "../patch/lists.js";
+
 // Wire shapes shared by the store, the API handlers and the router.
 
 /** Any Kubernetes object as JSON. Values are unknown until a handler looks at them. */
@@ -53,6 +55,8 @@ export interface ResourceType {
   topLevelFields?: string[];
   /** Per served version (custom resources only). */
   validators?: Record<string, ObjectValidator>;
+  /** Per served version: server-side apply list semantics from the schema (custom resources only). */
+  listSemantics?: Record<string, ListSemantics>;
   /** CRD additionalPrinterColumns of the storage version (custom resources only). */
   printerColumns?: { name: string; type: string; jsonPath: string; description?: string; priority?: number }[];
 }

@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { ApiError, errors } from "../errors.js";
 import { recordUpdate, serverSideApply } from "../patch/apply.js";
 import { applyJsonPatch } from "../patch/json.js";
+import { atomicLists, builtinLists } from "../patch/lists.js";
 import { applyMergePatch } from "../patch/merge.js";
 import { applyStrategicMergePatch } from "../patch/strategic.js";
 import { decodeError, dropFields, unknownBuiltinFields, validateMeta } from "../validate.js";
@@ -27,7 +28,7 @@ function manager(target: Target): string {
 }
 
 const fieldOpts = (target: Target) => ({
-  builtin: target.t.builtin,
+  lists: target.t.builtin ? builtinLists : (target.t.listSemantics?.[target.version] ?? atomicLists),
   skipStatus: target.t.hasStatus && !target.subresource,
 });
 
@@ -212,6 +213,7 @@ function scope(target: Target, old: KubeObject, next: KubeObject): KubeObject {
     if (next.status === undefined) delete o.status;
     else o.status = next.status;
     o.metadata.resourceVersion = next.metadata.resourceVersion;
+    o.metadata.managedFields = next.metadata.managedFields;
     return o;
   }
   if (target.t.hasStatus) {

@@ -11,7 +11,7 @@ import {
   toFieldsV1,
   valueAt,
 } from "./fieldset.js";
-import { isSetList, mergeKeyOf } from "./strategic.js";
+import { itemKey, type ListSemantics, sameKey } from "./lists.js";
 
 // Server-side apply and the field ownership every write records in metadata.managedFields.
 
@@ -71,6 +71,8 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   const forced: { owner: Owner; key: string }[] = [];
   for (const key of applied) {
     const path = JSON.parse(key) as string[];
+    // List items and set members are shared by key; only their fields can disagree.
+    if (/^[kv]:/.test(path[path.length - 1]!)) continue;
     for (const o of others) {
       if (!o.set.has(key) || o.entry.subresource !== req.subresource) continue;
       if (same(valueAt(live, path), valueAt(req.config, path))) continue;
@@ -92,7 +94,7 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   }
   for (const f of forced) f.owner.set.delete(f.key);
 
-  const result = mergeApply(structuredClone(live), req.config, [], req.opts.builtin) as KubeObject;
+  const result = mergeApply(structuredClone(live), req.config, [], req.opts.lists) as KubeObject;
   // Fields this manager applied before but not now are removed, unless someone else still owns them.
   if (mine) {
     for (const key of mine.set) {
@@ -169,30 +171,27 @@ function writeOwners(
 }
 
 /** Merges an applied configuration into the live object: maps recursively, keyed lists by key. */
-function mergeApply(live: unknown, config: unknown, names: string[], builtin: boolean): unknown {
+function mergeApply(live: unknown, config: unknown, names: string[], lists: ListSemantics): unknown {
   if (!isPlainObject(config)) return structuredClone(config);
   const out: Record<string, unknown> = isPlainObject(live) ? live : {};
   for (const [k, v] of Object.entries(config)) {
     if (names.length === 1 && names[0] === "metadata" && k === "managedFields") continue;
-    if (Array.isArray(v) && builtin && Array.isArray(out[k])) {
-      if (isSetList(names, k)) {
-        const cur = out[k] as unknown[];
-        out[k] = [...cur, ...v.filter((x) => !cur.includes(x))];
-        continue;
-      }
-      const key = mergeKeyOf(k, v);
-      if (key) {
-        const cur = out[k] as unknown[];
-        for (const item of v) {
-          if (!isPlainObject(item)) continue;
-          const i = cur.findIndex((c) => isPlainObject(c) && c[key] === item[key]);
-          if (i >= 0) cur[i] = mergeApply(cur[i], item, [...names, k], builtin);
-          else cur.push(structuredClone(item));
-        }
-        continue;
-      }
+    const cur = out[k];
+    const lk = Array.isArray(v) && Array.isArray(cur) ? lists(names, k, v) : undefined;
+    if (lk?.kind === "set" && Array.isArray(cur) && Array.isArray(v)) {
+      out[k] = [...cur, ...v.filter((x) => !cur.includes(x))];
+      continue;
     }
-    out[k] = mergeApply(out[k], v, [...names, k], builtin);
+    if (lk?.kind === "map" && Array.isArray(cur) && Array.isArray(v)) {
+      for (const item of v) {
+        const key = itemKey(item, lk.keys);
+        const i = key ? cur.findIndex((c) => sameKey(c, key)) : -1;
+        if (i >= 0) cur[i] = mergeApply(cur[i], item, [...names, k], lists);
+        else cur.push(structuredClone(item));
+      }
+      continue;
+    }
+    out[k] = mergeApply(cur, v, [...names, k], lists);
   }
   return out;
 }

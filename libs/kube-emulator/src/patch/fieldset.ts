@@ -1,5 +1,5 @@
 import { isPlainObject } from "../api/types.js";
-import { isSetList, mergeKeyOf } from "./strategic.js";
+import { itemKey, type ListSemantics } from "./lists.js";
 
 // Field sets as server-side apply tracks them: each owned field is a path of elements in the FieldsV1
 // spelling ("f:data", "k:{\"name\":\"app\"}", "v:\"x\""). A set holds paths JSON-encoded, so plain Set
@@ -23,8 +23,8 @@ const SYSTEM_META = new Set([
 ]);
 
 export interface FieldOpts {
-  /** Built-ins merge named lists by key; custom resources treat lists as atomic. */
-  builtin: boolean;
+  /** Which lists merge by key or as sets (the rest are atomic). */
+  lists: ListSemantics;
   /** Whether `status` belongs to another subresource (and so is not owned through the main resource). */
   skipStatus: boolean;
 }
@@ -50,15 +50,16 @@ function walk(v: unknown, path: FieldPath, field: string, names: string[], opts:
     for (const [k, c] of Object.entries(v)) walk(c, [...path, `f:${k}`], k, [...names, field], opts, out);
     return;
   }
-  if (Array.isArray(v) && opts.builtin) {
-    if (isSetList(names, field)) {
+  if (Array.isArray(v)) {
+    const lk = opts.lists(names, field, v);
+    if (lk?.kind === "set") {
       for (const x of v) out.add(JSON.stringify([...path, `v:${JSON.stringify(x)}`]));
       return;
     }
-    const key = mergeKeyOf(field, v);
-    if (key && v.every((x) => isPlainObject(x) && x[key] !== undefined)) {
-      for (const item of v as Record<string, unknown>[]) {
-        const ip = [...path, `k:${JSON.stringify({ [key]: item[key] })}`];
+    const keys = lk?.kind === "map" ? v.map((x) => itemKey(x, lk.keys)) : [];
+    if (lk?.kind === "map" && keys.every((k) => k !== undefined)) {
+      for (const [i, item] of (v as Record<string, unknown>[]).entries()) {
+        const ip = [...path, `k:${JSON.stringify(keys[i])}`];
         out.add(JSON.stringify(ip));
         for (const [k, c] of Object.entries(item)) walk(c, [...ip, `f:${k}`], k, [...names, field], opts, out);
       }
