@@ -6,6 +6,7 @@ import {
   fieldsOf,
   fromFieldsV1,
   type KubeObject,
+  schemaLists,
   serverSideApply,
   toFieldsV1,
 } from "../src/internal.js";
@@ -145,5 +146,34 @@ describe("patch", () => {
     const b = apply(a, cm({ y: "2" }), "bob");
     const a2 = apply(b, cm({}), "alice");
     expect(a2.data).toEqual({ y: "2" });
+  });
+
+  test("patch - list semantics: built-in merge keys and sets; CRD x-kubernetes-list-type through nested items", () => {
+    expect(builtinLists(["spec", "template", "spec"], "containers", [])).toEqual({ kind: "map", keys: ["name"] });
+    expect(builtinLists(["metadata"], "finalizers", [])).toEqual({ kind: "set" });
+    expect(builtinLists(["spec"], "finalizers", [])).toBeUndefined();
+    const lists = schemaLists({
+      type: "object",
+      properties: {
+        spec: {
+          type: "object",
+          properties: {
+            groups: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  rules: { type: "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a", "b"] },
+                  tags: { type: "array", "x-kubernetes-list-type": "set" },
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+    expect(lists(["spec", "groups"], "rules", [])).toEqual({ kind: "map", keys: ["a", "b"] });
+    expect(lists(["spec", "groups"], "tags", [])).toEqual({ kind: "set" });
+    expect(lists(["spec"], "groups", [])).toBeUndefined();
   });
 });
