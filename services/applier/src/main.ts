@@ -12,6 +12,7 @@ import {
 import { ApplierError } from "./errors.js";
 import { startApplier } from "./service.js";
 import { applierSettings } from "./settings.js";
+import { statusPageRoutes } from "./status-page/plugin.js";
 
 const cfg = applierSettings.parse(process.env, process.argv.slice(2));
 const logger = createLogger({ service: "applier", level: cfg.logLevel });
@@ -70,6 +71,8 @@ const http = await startServiceHttp({
       store.ready ? true : `configuration not synced${store.lastError ? `: ${store.lastError.message}` : ""}`,
     kubernetes: () => applier.checkClusters(),
   },
+  // Status page at / (issue 12): read-only HTML from the config, KV buckets and EVT_DLQ.
+  routes: statusPageRoutes({ bus, config: store, inventory: applier.inventory }),
 });
 lifecycle.onShutdown(http.close, "http");
 lifecycle.installSignalHandlers(logger);
