@@ -2,14 +2,15 @@
 // environment variables, each against its own emulated management cluster that records every request. After
 // one CloudEvent has gone through the whole pipeline (the applier's template fails on purpose, so it reports
 // on the EventTrigger), the recorded (verb, group, resource) set of each service must equal its ClusterRole.
+// The services authenticate with the in-cluster kubeconfig of k8s/kubeconfig.yaml (token and CA files).
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type KubeEmulator, startKubeEmulator } from "@evtrigger/kube-emulator";
 import { freePort, type NatsServer, startNatsServer, tempDir, waitFor } from "@evtrigger/testkit";
 import { connect } from "@nats-io/transport-node";
 import { stringify } from "yaml";
-import { kubectl, repoRoot, ruleSet, SERVICES, type Service, serviceRules } from "./deploy-kit.js";
+import { kubectl, repoRoot, ruleSet, SERVICES, type Service, serviceRules, yamlDocs } from "./deploy-kit.js";
 
 const USER = "evt";
 const PASSWORD = "deploy-test-password";
@@ -85,6 +86,26 @@ function managementObjects(managedKubeconfig: string): unknown[] {
   ];
 }
 
+/**
+ * The kubeconfig k8s/kubeconfig.yaml gives the pods (ServiceAccount token file and CA file), pointed at an
+ * emulator: the services must authenticate the way they will in a cluster.
+ */
+function podKubeconfig(emu: KubeEmulator, podDir: string): string {
+  const cm = yamlDocs("k8s/kubeconfig.yaml")[0] as { data: { kubeconfig: string } };
+  const saDir = join(podDir, "serviceaccount");
+  mkdirSync(saDir, { recursive: true });
+  writeFileSync(join(saDir, "token"), emu.token);
+  writeFileSync(join(saDir, "ca.crt"), emu.caPem);
+  const SA = "/var/run/secrets/kubernetes.io/serviceaccount";
+  const text = cm.data.kubeconfig;
+  expect(text).toContain(`${SA}/token`);
+  expect(text).toContain(`${SA}/ca.crt`);
+  expect(text).toContain("server: https://kubernetes.default.svc");
+  const file = join(podDir, "kubeconfig");
+  writeFileSync(file, text.replaceAll(SA, saDir).replace("https://kubernetes.default.svc", emu.url));
+  return file;
+}
+
 const yamlStream = (objs: unknown[]) => objs.map((o) => stringify(o)).join("---\n");
 
 describe("deploy services", () => {
@@ -94,6 +115,7 @@ describe("deploy services", () => {
   const mgmt = {} as Record<Service, KubeEmulator>;
   const recorded = {} as Record<Service, Set<string>>;
   const procs = {} as Record<Service, Proc>;
+  const inClusterKubeconfig = {} as Record<Service, string>;
 
   beforeAll(async () => {
     dir = tempDir("evt-deploy-svc-");
@@ -136,6 +158,7 @@ describe("deploy services", () => {
           recorded[svc].add(`${r.verb} ${r.group}/${r.resource}${r.subresource ? `/${r.subresource}` : ""}`);
         },
       });
+      inClusterKubeconfig[svc] = podKubeconfig(mgmt[svc], join(dir, `pod-${svc}`));
       const k = (...args: string[]) => kubectl(mgmt[svc].kubeconfigPath, join(dir, "cache"), args);
       await k("apply", "-f", join(repoRoot, "k8s/crds"));
       await k("wait", "--for=condition=Established", "-f", join(repoRoot, "k8s/crds"));
@@ -159,7 +182,7 @@ describe("deploy services", () => {
         EVT_NATS_URL: nats.url,
         EVT_NATS_USER: USER,
         EVT_NATS_PASSWORD: PASSWORD,
-        EVT_MANAGEMENT_KUBECONFIG: mgmt[svc].kubeconfigPath,
+        EVT_MANAGEMENT_KUBECONFIG: inClusterKubeconfig[svc],
         EVT_HTTP_HOST: "127.0.0.1",
         EVT_HTTP_PORT: String(await freePort()),
         EVT_LOG_LEVEL: "info",
@@ -173,16 +196,16 @@ describe("deploy services", () => {
           const r = await fetch(`${p.url}/readyz`).catch(() => undefined);
           return r?.status === 200;
         },
-        { timeoutMs: 30_000, what: `${svc} /readyz 200` },
+        { timeoutMs: 45_000, what: `${svc} /readyz 200` },
       ).catch((err: Error) => {
         throw new Error(`${err.message}\n${p.output.slice(-20).join("\n")}`);
       });
       expect((await fetch(`${p.url}/healthz`)).status).toBe(200);
       // The settings came from the environment: the startup line shows them (secrets masked).
       const starting = p.output.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === "starting");
-      expect(starting).toMatchObject({ managementKubeconfig: mgmt[svc].kubeconfigPath, natsPassword: "[REDACTED]" });
+      expect(starting).toMatchObject({ managementKubeconfig: inClusterKubeconfig[svc], natsPassword: "[REDACTED]" });
     }
-  });
+  }, 90_000); // three Node processes starting at once on a busy 2-core machine
 
   test("deploy - RBAC: each ClusterRole grants exactly the (verb, group, resource) set its service used in a recorded run", async () => {
     // One event through the pipeline: the applier's template fails, so it writes the EventTrigger's condition
