@@ -33,8 +33,10 @@ import {
   goInt,
   hasKey,
   isMap,
+  newMap,
   sortedKeys,
   truth,
+  typed,
   typeName,
   utf8Len,
   type Value,
@@ -90,6 +92,17 @@ function canBeNil(typ: string): boolean {
     typ.startsWith("*") ||
     typ.startsWith("func")
   );
+}
+
+/**
+ * reflect.Zero(typ) for a nil-able parameter type. A typed nil map or slice prints as "map[]" / "[]" in Go
+ * (unlike a nil interface, "<no value>"), so functions get an empty one of that type.
+ */
+function zeroOf(typ: string): Value {
+  if (typ === "reflect.Value") return undefined;
+  if (typ.startsWith("map[")) return typ === "map[string]interface {}" ? newMap() : typed(newMap(), typ);
+  if (typ.startsWith("[]")) return typ === "[]interface {}" ? [] : typed([], typ);
+  return null;
 }
 
 const INT_TYPES = new Set(["int", "int8", "int16", "int32", "int64"]);
@@ -535,7 +548,7 @@ export class ExecState {
   validateType(value: Value, _iface: boolean, typ: string | null): Value {
     if (value === undefined) {
       if (typ === null) return undefined;
-      if (canBeNil(typ)) return typ === "reflect.Value" ? undefined : null;
+      if (canBeNil(typ)) return zeroOf(typ);
       this.errorf(`invalid value; expected ${typ}`);
     }
     if (typ === null || typ === "interface {}" || typ === "reflect.Value") return value;
@@ -553,7 +566,7 @@ export class ExecState {
       case NodeType.Dot:
         return this.validateType(dot, this.dotIface, typ);
       case NodeType.Nil:
-        if (typ !== null && canBeNil(typ)) return typ === "reflect.Value" ? undefined : null;
+        if (typ !== null && canBeNil(typ)) return zeroOf(typ);
         this.errorf(`cannot assign nil to ${typ}`);
         break;
       case NodeType.Field: {

@@ -509,9 +509,9 @@ export function formatArg(f: Flags, v: Value, verb: string, depth = 0): string {
     return badVerb(f, verb, v);
   }
   if (v instanceof GoComplex) {
-    const fv = verb === "v" ? "g" : verb;
-    if (!"eEfFgG".includes(fv)) return badVerb(f, verb, v);
-    return pad(f, formatComplex(v, fv, f.precPresent ? f.prec : fv === "g" || fv === "G" ? -1 : 6, f.plus));
+    // fmtComplex: each part formatted as a float with the verb's flags; the imaginary part always signed
+    if (!"vbgGxXfFeE".includes(verb)) return badVerb(f, verb, v);
+    return `(${fmtFloatVerb(f, v.re, verb)}${fmtFloatVerb({ ...f, plus: true }, v.im, verb)}i)`;
   }
   if (v instanceof Uint8Array) {
     if (verb === "s") return pad(f, new TextDecoder().decode(v));

@@ -217,10 +217,15 @@ export function newNumber(pos: number, text: string, isChar: boolean, isComplexI
     return n;
   }
   if (isComplexItem) {
-    const m = /^([+-]?[^+-]+(?:[eE][+-]?[0-9]+)?)([+-].+)i$/.exec(text);
-    const re = m ? parseGoFloat(m[1] as string) : undefined;
-    const im = m ? parseGoFloat(m[2] as string) : undefined;
-    if (re === undefined || im === undefined) throw new SyntaxError_("expected integer");
+    // fmt.Sscan parses the pair; its errors are strconv.ParseFloat's
+    const m = /^([+-]?[^+-]+(?:[eEpP][+-]?[0-9_]+)?)([+-].+)i$/.exec(text);
+    if (!m) throw new SyntaxError_("expected integer");
+    const parts = [m[1] as string, m[2] as string];
+    const [re, im] = parts.map((p) => {
+      const v = /^[+-]?0[xX]/.test(p) && !/[pP]/.test(p) ? undefined : parseGoFloat(p);
+      if (v === undefined) throw new SyntaxError_(`strconv.ParseFloat: parsing ${JSON.stringify(p)}: invalid syntax`);
+      return v;
+    }) as [number, number];
     n.isComplex = true;
     n.complex = [re, im];
     simplifyComplex(n);
