@@ -57,6 +57,7 @@ const gateway = await startGateway({
     maxBatch: cfg.maxBatch,
     publishRetryMs: cfg.publishRetryMs,
     jsConcurrency: cfg.jsConcurrency,
+    ackWaitMs: cfg.ackWaitMs,
   },
 });
 lifecycle.onShutdown(gateway.close, "gateway");

@@ -47,6 +47,13 @@ export const gatewaySettings = defineSettings({
     min: 100,
     description: "How long an internal publish is retried before the upstream message is nak'ed (JetStream).",
   },
+  ackWaitMs: {
+    env: "EVT_GATEWAY_ACK_WAIT_MS",
+    type: "int",
+    default: 30_000,
+    min: 1000,
+    description: "AckWait of the upstream durable consumer: how soon a message a crashed gateway held is redelivered.",
+  },
   jsConcurrency: {
     env: "EVT_GATEWAY_JS_CONCURRENCY",
     type: "int",

@@ -1,4 +1,9 @@
 // Shared wiring for the gateway's integration tests: real nats-servers (internal bus + managed clusters).
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   type Bus,
   type ClusterRef,
@@ -131,6 +136,36 @@ export async function startInternal(): Promise<Harness> {
 /** A publisher on a managed cluster's NATS. */
 export async function publisher(opts: NodeConnectionOptions): Promise<NatsConnection> {
   return connect({ ...opts, name: "test-publisher" });
+}
+
+/** The built entry point as a child process; `lines` collects its JSON log lines. */
+export function spawnGateway(env: Record<string, string>): { proc: ChildProcess; lines: Record<string, unknown>[] } {
+  const main = join(dirname(fileURLToPath(import.meta.url)), "../dist/main.js");
+  const proc = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: Record<string, unknown>[] = [];
+  let buf = "";
+  proc.stdout!.on("data", (d: Buffer) => {
+    buf += d.toString();
+    for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      try {
+        lines.push(JSON.parse(line));
+      } catch {
+        lines.push({ raw: line });
+      }
+    }
+  });
+  return { proc, lines };
+}
+
+/** Writes a config dir with one SveltosCluster whose kubeconfig is `kubeconfigPath` (a managed-cluster emulator). */
+export function writeClusterDir(dir: string, name: string, kubeconfigPath: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, `${name}.yaml`),
+    `apiVersion: lib.projectsveltos.io/v1beta1\nkind: SveltosCluster\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations: {evtrigger.io/kubeconfig-file: ${JSON.stringify(kubeconfigPath)}}\nspec: {}\n`,
+  );
 }
 
 export { startNatsServer, waitFor };

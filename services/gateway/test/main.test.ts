@@ -1,9 +1,8 @@
 // The production entry point as a real process (dist/main.js, built by `pnpm test`/`pnpm build`): settings from env,
 // config from a directory (SveltosCluster + kubeconfig of a managed-cluster emulator), HTTP health, SIGTERM drain.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { type KubeEmulator, startKubeEmulator } from "@evtrigger/kube-emulator";
 import { tempDir } from "@evtrigger/testkit";
@@ -12,21 +11,22 @@ import {
   json,
   publisher,
   seedLogin,
+  spawnGateway,
   startInternal,
   startNatsServer,
   waitFor,
   waitForEvents,
+  writeClusterDir,
 } from "./helpers.js";
 
 const run = promisify(execFile);
-const main = join(dirname(fileURLToPath(import.meta.url)), "../dist/main.js");
 
 describe("gateway main", () => {
   let h: Harness;
   let managed: KubeEmulator;
   let upstream: Awaited<ReturnType<typeof startNatsServer>>;
   let proc: ChildProcess | undefined;
-  const lines: Record<string, unknown>[] = [];
+  let lines: Record<string, unknown>[] = [];
   const work = tempDir("evt-gateway-main-");
 
   beforeAll(async () => {
@@ -49,34 +49,13 @@ describe("gateway main", () => {
       `--from-file=sveltos-nats=${join(work, "nats.json")}`,
     );
     const dir = join(work, "config");
-    await run("mkdir", ["-p", dir]);
-    writeFileSync(
-      join(dir, "cluster.yaml"),
-      `apiVersion: lib.projectsveltos.io/v1beta1\nkind: SveltosCluster\nmetadata:\n  name: prod\n  namespace: default\n  annotations: {evtrigger.io/kubeconfig-file: ${JSON.stringify(managed.kubeconfigPath)}}\nspec: {}\n`,
-    );
-    proc = spawn(process.execPath, [main], {
-      env: {
-        ...process.env,
-        EVT_NATS_URL: h.internal.url,
-        EVT_CONFIG_DIR: dir,
-        EVT_HTTP_PORT: "0",
-        EVT_LOG_LEVEL: "info",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let buf = "";
-    proc.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        try {
-          lines.push(JSON.parse(line));
-        } catch {
-          lines.push({ raw: line });
-        }
-      }
-    });
+    writeClusterDir(dir, "prod", managed.kubeconfigPath);
+    ({ proc, lines } = spawnGateway({
+      EVT_NATS_URL: h.internal.url,
+      EVT_CONFIG_DIR: dir,
+      EVT_HTTP_PORT: "0",
+      EVT_LOG_LEVEL: "info",
+    }));
   });
 
   afterAll(async () => {
