@@ -128,7 +128,7 @@ describe("ahocorasick - scan", () => {
     for (const [i, w] of ["he", "she", "his", "hers", "e"].entries()) ac.add(w, i);
     ac.build();
     const hits: number[] = [];
-    ac.scan("ushers", (id) => hits.push(id));
+    ac.scanInto("ushers", hits);
     expect(hits.sort()).toEqual([0, 1, 3, 4]);
   });
 });

@@ -56,8 +56,8 @@ export class AhoCorasick {
     return this.next.length - 1;
   }
 
-  /** Calls `hit(id)` for every occurrence of every atom in `s` (an id may be reported more than once). */
-  scan(s: string, hit: (id: number) => void): void {
+  /** Appends to `out` the id of every occurrence of every atom in `s` (an id may appear more than once). */
+  scanInto(s: string, out: number[]): void {
     let node = 0;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
@@ -71,8 +71,8 @@ export class AhoCorasick {
         node = this.fail[node]!;
       }
       const o = this.out[node];
-      if (o) for (const id of o) hit(id);
-      for (let d = this.dict[node]!; d !== -1; d = this.dict[d]!) for (const id of this.out[d]!) hit(id);
+      if (o) for (const id of o) out.push(id);
+      for (let d = this.dict[node]!; d !== -1; d = this.dict[d]!) for (const id of this.out[d]!) out.push(id);
     }
   }
 }

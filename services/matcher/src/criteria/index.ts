@@ -39,8 +39,7 @@ const dfKey = (f: number, k: IndexKey, atom?: string) =>
 
 class FieldIndex {
   readonly exact = new Map<string, number[]>();
-  readonly prefix = new Map<string, number[]>();
-  prefixLens: number[] = [];
+  readonly prefix = new PrefixTrie();
   private atomIds = new Map<string, number>();
   private atomIdsFold = new Map<string, number>();
   readonly atomCrits: number[][] = [];
@@ -50,7 +49,7 @@ class FieldIndex {
 
   file(k: IndexKey, crit: number): void {
     if (k.cat === "exact") push(this.exact, k.key, crit);
-    else if (k.cat === "prefix") push(this.prefix, k.key, crit);
+    else if (k.cat === "prefix") this.prefix.add(k.key, crit);
     else {
       const ids = k.fold ? this.atomIdsFold : this.atomIds;
       const crits = k.fold ? this.atomCritsFold : this.atomCrits;
@@ -67,7 +66,6 @@ class FieldIndex {
   }
 
   seal(): void {
-    this.prefixLens = [...new Set([...this.prefix.keys()].map((k) => k.length))].sort((a, b) => a - b);
     if (this.atomIds.size) {
       this.ac = new AhoCorasick();
       for (const [atom, id] of this.atomIds) this.ac.add(atom, id);
@@ -80,6 +78,44 @@ class FieldIndex {
     }
     this.atomIds = new Map();
     this.atomIdsFold = new Map();
+  }
+}
+
+/** Literal prefixes: walking the value once finds every registered prefix of it, without slicing strings. */
+class PrefixTrie {
+  private readonly next: Map<number, number>[] = [new Map()];
+  private readonly crits: (number[] | undefined)[] = [undefined];
+  size = 0;
+
+  add(prefix: string, crit: number): void {
+    let node = 0;
+    for (let i = 0; i < prefix.length; i++) {
+      const c = prefix.charCodeAt(i);
+      let child = this.next[node]!.get(c);
+      if (child === undefined) {
+        child = this.next.length;
+        this.next.push(new Map());
+        this.crits.push(undefined);
+        this.next[node]!.set(c, child);
+      }
+      node = child;
+    }
+    const list = this.crits[node];
+    if (list) list.push(crit);
+    else this.crits[node] = [crit];
+    this.size++;
+  }
+
+  /** Appends the criteria of every registered prefix of `v`. */
+  collect(v: string, add: (crit: number) => void): void {
+    let node = 0;
+    for (let i = 0; i < v.length; i++) {
+      const n = this.next[node]!.get(v.charCodeAt(i));
+      if (n === undefined) return;
+      node = n;
+      const list = this.crits[node];
+      if (list) for (const c of list) add(c);
+    }
   }
 }
 
@@ -113,7 +149,8 @@ export class CriteriaIndex {
   private readonly critStamp: Uint32Array;
   private readonly srcStamp: Uint32Array;
   private epoch = 0;
-  private cands: number[] = [];
+  private readonly cands: number[] = [];
+  private readonly atoms: number[] = [];
 
   constructor(compiled: readonly CompiledSource[]) {
     this.sources = compiled.filter((s) => s.errors.length === 0);
@@ -191,22 +228,17 @@ export class CriteriaIndex {
     const fi = this.fields[f]!;
     const ex = fi.exact.get(v);
     if (ex) for (const c of ex) this.add(c);
-    for (const len of fi.prefixLens) {
-      if (len > v.length) break;
-      const p = fi.prefix.get(v.slice(0, len));
-      if (p) for (const c of p) this.add(c);
-    }
+    if (fi.prefix.size) fi.prefix.collect(v, this.add);
+    const atoms = this.atoms;
     if (fi.ac) {
-      const crits = fi.atomCrits;
-      fi.ac.scan(v, (id) => {
-        for (const c of crits[id]!) this.add(c);
-      });
+      atoms.length = 0;
+      fi.ac.scanInto(v, atoms);
+      for (const id of atoms) for (const c of fi.atomCrits[id]!) this.add(c);
     }
     if (fi.acFold) {
-      const crits = fi.atomCritsFold;
-      fi.acFold.scan(foldAscii(v), (id) => {
-        for (const c of crits[id]!) this.add(c);
-      });
+      atoms.length = 0;
+      fi.acFold.scanInto(foldAscii(v), atoms);
+      for (const id of atoms) for (const c of fi.atomCritsFold[id]!) this.add(c);
     }
   }
 
@@ -217,7 +249,7 @@ export class CriteriaIndex {
       this.srcStamp.fill(0);
       this.epoch = 1;
     }
-    this.cands = [];
+    this.cands.length = 0;
     this.collect(0, ev.subscription);
     if (ev.natsSubject !== ev.subscription) this.collect(0, ev.natsSubject);
     this.collect(1, ev.source);
