@@ -65,7 +65,7 @@ describe("gateway main", () => {
     await h?.stop();
   });
 
-  test("main - listens, becomes ready, forwards events, reports clusters, exits cleanly on SIGTERM", async () => {
+  test("main - listens, becomes ready, forwards events, reports clusters, follows NATS in readyz, exits on SIGTERM", async () => {
     const listening = await waitFor(() => lines.find((l) => l.msg === "listening"), {
       what: "listening",
       timeoutMs: 20_000,
@@ -93,6 +93,18 @@ describe("gateway main", () => {
     const all = JSON.stringify(lines);
     expect(all).not.toContain("t0ken-value");
     expect(all).not.toContain("User mgianluc login"); // bodies never at info
+    // Readiness follows the internal NATS: red while it is down, green once it is back.
+    await h.internal.stop();
+    const red = await waitFor(
+      async () => {
+        const r = await fetch(`${url}/readyz`);
+        return r.status === 503 ? r.text() : undefined;
+      },
+      { what: "readyz 503" },
+    );
+    expect(red).toContain("internal NATS");
+    await h.internal.start();
+    await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, { what: "readyz 200 again" });
     const exited = new Promise<number | null>((r) => proc!.once("exit", (code) => r(code)));
     proc!.kill("SIGTERM");
     expect(await exited).toBe(0);
