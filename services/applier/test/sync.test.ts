@@ -135,7 +135,7 @@ describe("applier sync modes, errors and withdrawal", () => {
     expect(await exists("namespace", "eve")).toBe(false);
   });
 
-  test("errors - a 4xx from the API server is dead-lettered; 429s are retried until applied", async () => {
+  test("errors - a 4xx from the API server is dead-lettered; 429s, 500s and dropped connections are retried until applied", async () => {
     await h.writeConfig(
       "invalid.yaml",
       triggerYaml({
@@ -150,8 +150,11 @@ describe("applier sync modes, errors and withdrawal", () => {
     expect(letter.code).toBe("EVT_APPLIER_K8S_REJECTED");
     expect(letter.reason).toMatch(/HTTP 4\d\d/);
 
-    h.kube.faults.inject({ match: { verb: "patch" }, count: 3, action: { status: 429, retryAfterSeconds: 0 } });
-    await h.publishMatch({ eventTrigger: "okay", eventSeq: next(), event: loginEvent("hank") });
+    await h.writeConfig("retry.yaml", triggerYaml({ name: "retry", cm: "retry", docs: NS_DOC }), hasTrigger("retry"));
+    h.kube.faults.inject({ match: { verb: "patch" }, count: 2, action: { status: 429, retryAfterSeconds: 0 } });
+    h.kube.faults.inject({ match: { verb: "patch" }, count: 1, action: { status: 500 } });
+    h.kube.faults.inject({ match: { verb: "patch" }, count: 1, action: { drop: true } });
+    await h.publishMatch({ eventTrigger: "retry", eventSeq: next(), event: loginEvent("hank") });
     await waitFor(() => exists("namespace", "hank"), { what: "applied after 429s" });
     expect(h.kube.faults.list()).toEqual([]);
   });
@@ -197,6 +200,20 @@ type: addons.projectsveltos.io/cluster-profile
       nats: { configuration: { subjects: string[] } };
     };
     expect(cfg.nats.configuration.subjects).toEqual(["user-operation"]);
+  });
+
+  test("delete - a logout removes objects whose inventory record was lost (label sweep)", async () => {
+    await h.writeConfig("sweep.yaml", triggerYaml({ name: "sweep", cm: "sweep", docs: NS_DOC }), hasTrigger("sweep"));
+    await h.publishMatch({ eventTrigger: "sweep", eventSeq: next(), event: loginEvent("olga") });
+    await waitFor(() => exists("namespace", "olga"));
+    // As if the applier crashed between applying and recording: the cluster has the object, the KV has nothing.
+    const [rec] = await waitFor(async () => {
+      const l = await h.appliers[0]!.inventory.list(inventoryFilter("applied", "sweep"));
+      return l.length ? l : undefined;
+    });
+    await h.appliers[0]!.inventory.remove(rec!.key, rec!.revision);
+    await h.publishMatch({ eventTrigger: "sweep", eventSeq: next(), event: logoutEvent("olga") });
+    await waitFor(async () => !(await exists("namespace", "olga")), { what: "olga swept" });
   });
 
   test("prune - Continuous re-renders on ConfigMap change and prunes objects no longer rendered", async () => {
