@@ -33,10 +33,8 @@ import {
   goInt,
   hasKey,
   isMap,
-  newMap,
   sortedKeys,
   truth,
-  typed,
   typeName,
   utf8Len,
   type Value,
@@ -95,14 +93,11 @@ function canBeNil(typ: string): boolean {
 }
 
 /**
- * reflect.Zero(typ) for a nil-able parameter type. A typed nil map or slice prints as "map[]" / "[]" in Go
- * (unlike a nil interface, "<no value>"), so functions get an empty one of that type.
+ * reflect.Zero(typ) for a nil-able parameter type: nil. (A typed nil map or slice would print "map[]" / "[]"
+ * where we print "<no value>" if a function returns it unchanged; writes to it must fail, so nil it is.)
  */
 function zeroOf(typ: string): Value {
-  if (typ === "reflect.Value") return undefined;
-  if (typ.startsWith("map[")) return typ === "map[string]interface {}" ? newMap() : typed(newMap(), typ);
-  if (typ.startsWith("[]")) return typ === "[]interface {}" ? [] : typed([], typ);
-  return null;
+  return typ === "reflect.Value" ? undefined : null;
 }
 
 const INT_TYPES = new Set(["int", "int8", "int16", "int32", "int64"]);
