@@ -12,8 +12,18 @@ export interface Reporter {
   succeeded(trigger: string): void;
 }
 
-export function reporter(bus: Bus, status: TriggerStatusSink | undefined, logger: LoggerLike): Reporter {
+/** Per trigger, repeated failures with the same reason write status at most this often (an event storm must
+ * not become a Kubernetes API storm); every failure still gets its dead letter. */
+export const STATUS_MIN_INTERVAL_MS = 10_000;
+
+export function reporter(
+  bus: Bus,
+  status: TriggerStatusSink | undefined,
+  logger: LoggerLike,
+  now: () => number = Date.now,
+): Reporter {
   const failing = new Set<string>();
+  const lastWrite = new Map<string, { code: string; at: number }>();
   return {
     async failed(match, err, origin, body) {
       const e = err instanceof ApplierError ? err : undefined;
@@ -44,6 +54,9 @@ export function reporter(bus: Bus, status: TriggerStatusSink | undefined, logger
       failing.add(match.eventTrigger);
       if (!status) return;
       const name = match.eventTrigger;
+      const last = lastWrite.get(name);
+      if (last && last.code === code && now() - last.at < STATUS_MIN_INTERVAL_MS) return;
+      lastWrite.set(name, { code, at: now() });
       // Status is best effort: the dead letter is the durable record.
       await Promise.allSettled([
         status.setCondition("EventTrigger", name, {
@@ -62,6 +75,7 @@ export function reporter(bus: Bus, status: TriggerStatusSink | undefined, logger
     },
     succeeded(trigger) {
       if (!failing.delete(trigger) || !status) return;
+      lastWrite.delete(trigger);
       status
         .setCondition("EventTrigger", trigger, {
           type: CONDITION_TYPE,

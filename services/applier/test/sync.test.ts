@@ -133,6 +133,10 @@ describe("applier sync modes, errors and withdrawal", () => {
     expect(status.events).toContainEqual(expect.objectContaining({ name: "remover", type: "Warning" }));
     await waitFor(() => drained(h));
     expect(await exists("namespace", "eve")).toBe(false);
+    // A storm of the same failure: every match is dead-lettered, the trigger's status is written once.
+    await h.publishMatch({ eventTrigger: "remover", eventSeq: next(), event: loginEvent("eve2") });
+    await waitFor(async () => (await dlqLetters(h)).filter((l) => l.object?.name === "remover").length === 2);
+    expect(status.events.filter((e) => e.name === "remover")).toHaveLength(1);
   });
 
   test("errors - a 4xx from the API server is dead-lettered; 429s, 500s and dropped connections are retried until applied", async () => {
