@@ -2,7 +2,7 @@
  * Go encoding/json over template values: Marshal (sorted keys, HTML escaping, float64 text), MarshalIndent,
  * and Unmarshal into interface{} with Go's syntax error texts ("invalid character 'o' in literal null ...").
  */
-import { GoComplex, GoInt, GoObject, mapSet, newMap, sortedKeys, typeName, type Value } from "../../value.js";
+import { GoComplex, GoInt, GoObject, mapSet, newMap, typeName, type Value } from "../../value.js";
 import { jsonFloat } from "./strconv.js";
 
 export class GoJsonError extends Error {}
@@ -16,7 +16,27 @@ const hasGoJson = (v: unknown): v is JsonMarshaler => typeof (v as Partial<JsonM
 
 const HEX = "0123456789abcdef";
 
+const NEEDS_ESCAPE_HTML = /[\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]/;
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u2028\u2029\ud800-\udfff]/;
+
+/** Go map key order (UTF-8 bytes): UTF-16 order except around surrogates, where Buffer order decides. */
+export function goKeyCompare(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 || y >= 0xd800) return Buffer.compare(Buffer.from(a.slice(i)), Buffer.from(b.slice(i)));
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : 1;
+}
+
+export const goSortedKeys = (m: object): string[] => Object.keys(m).sort(goKeyCompare);
+
 export function jsonString(s: string, escapeHTML: boolean): string {
+  if (!(escapeHTML ? NEEDS_ESCAPE_HTML : NEEDS_ESCAPE).test(s)) return `"${s}"`;
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
@@ -87,7 +107,7 @@ function encode(v: Value, o: EncOpts, depth: number, prefix: string): string {
     const parts = v.map((x) => encode(x, o, depth + 1, inner));
     return `[${nl}${parts.join(`,${nl}`)}${end}]`;
   }
-  const keys = sortedKeys(v);
+  const keys = goSortedKeys(v);
   if (keys.length === 0) return "{}";
   const sep = o.indent === undefined ? ":" : ": ";
   const parts = keys.map((k) => jsonString(k, o.escapeHTML) + sep + encode(v[k], o, depth + 1, inner));

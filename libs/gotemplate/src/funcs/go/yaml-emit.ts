@@ -127,6 +127,9 @@ function requestedStyle(s: string, plainResolvesToStr: (s: string) => boolean): 
   return plainResolvesToStr(s) ? Style.Plain : Style.Double;
 }
 
+/** Scalars whose yaml.v2 analysis allows every style: no indicators, breaks, edge spaces or specials. */
+const SIMPLE = /^[A-Za-z0-9_/+]([A-Za-z0-9_./+ -]*[A-Za-z0-9_./+-])?$/;
+
 interface Ctx {
   root: boolean;
   sequence: boolean;
@@ -231,6 +234,7 @@ class Emitter {
   private isSimpleKey(k: YNode): boolean {
     if (k.k === "seq") return k.items.length === 0;
     if (k.k === "map") return k.entries.length === 0;
+    if (SIMPLE.test(k.text)) return k.text.length <= 128;
     const cps = Array.from(k.text, (c) => c.codePointAt(0) as number);
     if (analyze(cps).multiline) return false;
     return utf8Length(cps) <= 128;
@@ -244,6 +248,18 @@ class Emitter {
   }
 
   private scalar(n: { text: string; str: boolean }, ctx: Ctx): void {
+    // Fast path: ASCII text without indicators, breaks or edge spaces needs no analysis; plain text that
+    // cannot reach the fold column is written in one piece.
+    if (SIMPLE.test(n.text) && (!n.str || this.plainIsStr(n.text))) {
+      const start = this.whitespace ? this.column : this.column + 1;
+      if (ctx.simpleKey || !n.text.includes(" ") || start + n.text.length - 1 <= this.bestWidth) {
+        if (!this.whitespace) this.put(" ");
+        this.put(n.text);
+        this.whitespace = false;
+        this.indention = false;
+        return;
+      }
+    }
     const cps = Array.from(n.text, (c) => c.codePointAt(0) as number);
     const a = analyze(cps);
     let style = n.str ? requestedStyle(n.text, this.plainIsStr) : Style.Plain;

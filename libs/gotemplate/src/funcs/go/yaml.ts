@@ -27,8 +27,54 @@ function numberNode(f: number): YNode {
 const isLetter = (c: string) => /\p{L}/u.test(c);
 const isDigit = (c: string) => /\p{Nd}/u.test(c);
 
+const ASCII = /^[\x00-\x7f]*$/;
+const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const isAsciiDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** keyList.Less for ASCII keys (the common case), on char codes. */
+function asciiKeyLess(a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ac = a.charCodeAt(i);
+    const bc = b.charCodeAt(i);
+    if (ac === bc) continue;
+    const al = isAsciiLetter(ac);
+    const bl = isAsciiLetter(bc);
+    if (al && bl) return ac < bc;
+    if (al || bl) return bl;
+    let an = 0n;
+    let bn = 0n;
+    if (ac === 0x30 || bc === 0x30) {
+      for (let j = i - 1; j >= 0 && isAsciiDigit(a.charCodeAt(j)); j--) {
+        if (a.charCodeAt(j) !== 0x30) {
+          an = 1n;
+          bn = 1n;
+          break;
+        }
+      }
+    }
+    let ai = i;
+    for (; ai < a.length && isAsciiDigit(a.charCodeAt(ai)); ai++) an = an * 10n + BigInt(a.charCodeAt(ai) - 48);
+    let bi = i;
+    for (; bi < b.length && isAsciiDigit(b.charCodeAt(bi)); bi++) bn = bn * 10n + BigInt(b.charCodeAt(bi) - 48);
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return ac < bc;
+  }
+  return a.length < b.length;
+}
+
+const asciiOrder = (a: string, b: string) => (asciiKeyLess(a, b) ? -1 : asciiKeyLess(b, a) ? 1 : 0);
+const fullOrder = (a: string, b: string) => (yamlKeyLess(a, b) ? -1 : yamlKeyLess(b, a) ? 1 : 0);
+
+/** Keys in yaml.v2's map order (the ASCII comparator when every key is ASCII). */
+export function sortYamlKeys(keys: string[]): string[] {
+  return keys.sort(keys.every((k) => ASCII.test(k)) ? asciiOrder : fullOrder);
+}
+
 /** yaml.v2 sorter.go keyList.Less for two string keys (digit runs compare numerically). */
 export function yamlKeyLess(a: string, b: string): boolean {
+  if (ASCII.test(a) && ASCII.test(b)) return asciiKeyLess(a, b);
   const ar = Array.from(a);
   const br = Array.from(b);
   for (let i = 0; i < ar.length && i < br.length; i++) {
@@ -94,7 +140,7 @@ function toNode(v: Value, depth: number): YNode {
     return typeof j === "function" ? toNode(j.call(v), depth + 1) : { k: "map", entries: [] };
   }
   if (Array.isArray(v)) return { k: "seq", items: v.map((x) => toNode(x, depth + 1)) };
-  const keys = Object.keys(v).sort((a, b) => (yamlKeyLess(a, b) ? -1 : yamlKeyLess(b, a) ? 1 : 0));
+  const keys = sortYamlKeys(Object.keys(v));
   return {
     k: "map",
     entries: keys.map((k) => [{ k: "scalar", text: k, str: true }, toNode(v[k], depth + 1)] as [YNode, YNode]),

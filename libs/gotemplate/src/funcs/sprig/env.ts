@@ -14,8 +14,10 @@ export interface SprigEnv {
   randBytes(count: number): Uint8Array;
   /** Environment lookup for `env`/`expandenv`; the default exposes nothing (never leak the service's env). */
   getenv(name: string): string;
-  /** Upper bound for strings built by repeat and friends. */
+  /** Upper bound for strings built by repeat, rand* and friends. */
   maxStringBytes: number;
+  /** Upper bound for lists built by until, untilStep and seq. */
+  maxListLength: number;
 }
 
 const ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -38,5 +40,6 @@ export function defaultSprigEnv(): SprigEnv {
     randBytes: (count) => new Uint8Array(randomBytes(Math.max(count, 0))),
     getenv: () => "",
     maxStringBytes: 16 << 20,
+    maxListLength: 1 << 20,
   };
 }

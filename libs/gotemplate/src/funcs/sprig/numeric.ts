@@ -136,7 +136,7 @@ const i64 = (v: Value): bigint => toInt64(v);
 const wrap = (b: bigint) => int64(BigInt.asIntN(64, b));
 
 export function numericFuncs(env: SprigEnv): FuncMap {
-  const max = env.maxStringBytes;
+  const max = env.maxListLength;
   return {
     int64: goFunc([ANY], (v) => int64(toInt64(v))),
     int: goFunc([ANY], (v) => int(toInt64(v))),

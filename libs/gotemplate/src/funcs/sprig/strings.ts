@@ -20,7 +20,7 @@ import {
   wrapCustom,
 } from "../go/text.js";
 import { shuffle, toCamelCase, toKebabCase, toSnakeCase } from "../go/xstrings.js";
-import type { SprigEnv } from "./env.js";
+import type { RandKind, SprigEnv } from "./env.js";
 
 const S = "string";
 const I = "int";
@@ -45,6 +45,10 @@ export function strslice(v: Value): string[] {
 }
 
 export function stringFuncs(env: SprigEnv): FuncMap {
+  const rand = (count: number, kind: RandKind): string => {
+    if (count > env.maxStringBytes) throw new FuncError(`rand: count ${count} exceeds the ${env.maxStringBytes} limit`);
+    return env.randString(count, kind);
+  };
   return {
     abbrev: goFunc([I, S], (w, s) => (num(w) < 4 ? str(s) : abbreviateFull(str(s), 0, num(w)))),
     abbrevboth: goFunc([I, I, S], (l, r, s) => {
@@ -97,10 +101,10 @@ export function stringFuncs(env: SprigEnv): FuncMap {
     trimPrefix: goFunc([S, S], (a, b) => (str(b).startsWith(str(a)) ? str(b).slice(str(a).length) : str(b))),
     nospace: goFunc([S], (s) => deleteWhiteSpace(str(s))),
     initials: goFunc([S], (s) => initials(str(s))),
-    randAlphaNum: goFunc([I], (c) => env.randString(num(c), "alnum")),
-    randAlpha: goFunc([I], (c) => env.randString(num(c), "alpha")),
-    randAscii: goFunc([I], (c) => env.randString(num(c), "ascii")),
-    randNumeric: goFunc([I], (c) => env.randString(num(c), "numeric")),
+    randAlphaNum: goFunc([I], (c) => rand(num(c), "alnum")),
+    randAlpha: goFunc([I], (c) => rand(num(c), "alpha")),
+    randAscii: goFunc([I], (c) => rand(num(c), "ascii")),
+    randNumeric: goFunc([I], (c) => rand(num(c), "numeric")),
     swapcase: goFunc([S], (s) => swapCase(str(s))),
     shuffle: goFunc([S], (s) => shuffle(str(s), env.random)),
     snakecase: goFunc([S], (s) => toSnakeCase(str(s))),
