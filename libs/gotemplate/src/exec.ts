@@ -533,7 +533,7 @@ export class ExecState {
       if (e instanceof ExecError) throw e;
       this.node = node;
       const msg = e instanceof FuncError ? e.message : e instanceof Error ? e.message : String(e);
-      this.errorf(`error calling ${name}: ${msg}`);
+      this.errorf(`error calling ${name}: ${msg}${builtin ? charConstantHint(name, args) : ""}`);
     }
     this.iface = false;
     return v === undefined ? null : v;
@@ -619,6 +619,17 @@ export class ExecState {
     }
     this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ}`);
   }
+}
+
+const COMPARISONS = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
+
+/** Our addition to Go's message: 'x' compared with a string is a rune (int), a common slip. */
+function charConstantHint(name: string, args: Node[] | null): string {
+  if (!COMPARISONS.has(name) || args === null) return "";
+  const isChar = (n: Node | undefined): boolean => n?.type === NodeType.Number && n.text.startsWith("'");
+  return args.slice(1).some(isChar)
+    ? " (hint: single quotes make a character constant, an integer; use double quotes or backticks for strings)"
+    : "";
 }
 
 /** Go's idealConstant: the interface{} value of a number literal (computed once per node). */

@@ -136,6 +136,9 @@ describe("exec", () => {
       /error calling eq: non-comparable type \[%!s\(float64=3\) %!s\(float64=1\) %!s\(float64=2\)\]: \[\]interface \{\}$/,
     );
     expect(fail("{{ eq 1 }}").message).toMatch(/missing argument for comparison$/);
+    expect(fail("{{ eq .s 'x' }}").message).toMatch(
+      /error calling eq: incompatible types for comparison \(hint: single quotes make a character constant.*double quotes/,
+    );
   });
 
   test("exec - len, index, slice, not, print family, html, js, urlquery", () => {

@@ -65,6 +65,14 @@ test("render - each ConfigMap data value renders, with .Cluster from --cluster",
   );
 });
 
+test("render - Secret data is base64-decoded before rendering", async () => {
+  const f = files();
+  const secret = join(mkdtempSync(join(tmpdir(), "evtctl-render-")), "secret.yaml");
+  const b64 = Buffer.from("user: {{ .CloudEvent.subject }}").toString("base64");
+  writeFileSync(secret, `apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  creds: ${b64}\n`);
+  expect(await run(["-f", secret, "--event", f.ce])).toEqual({ code: 0, out: "user: mgianluc", err: "" });
+});
+
 test("render - a failing template exits 1 with Go's error on stderr", async () => {
   const f = files();
   const r = await run(["-f", f.cm, "--event", f.ce]);

@@ -63,10 +63,17 @@ function templatesOf(file: string, text: string): { label: string; text: string 
     for (const doc of parseAllDocuments(text)) {
       const obj = doc.toJS() as { kind?: unknown; metadata?: { name?: string }; data?: unknown; stringData?: unknown };
       if (obj === null || typeof obj !== "object" || (obj.kind !== "ConfigMap" && obj.kind !== "Secret")) continue;
-      for (const section of [obj.data, obj.stringData]) {
+      // Secret data is base64: the template is the decoded text.
+      const sections: [unknown, boolean][] = [
+        [obj.data, obj.kind === "Secret"],
+        [obj.stringData, false],
+      ];
+      for (const [section, base64] of sections) {
         if (section === null || typeof section !== "object") continue;
         for (const [k, v] of Object.entries(section)) {
-          if (typeof v === "string") out.push({ label: `${obj.kind}/${obj.metadata?.name ?? "?"} ${k}`, text: v });
+          if (typeof v !== "string") continue;
+          const text = base64 ? Buffer.from(v, "base64").toString("utf8") : v;
+          out.push({ label: `${obj.kind}/${obj.metadata?.name ?? "?"} ${k}`, text });
         }
       }
     }
