@@ -242,9 +242,75 @@ spec: {}
     expect(again.out).toMatch(/already-replayed .*--force/);
     const listed = await capture(() => dlq.run(["list", "-s", nats.url, "--stage", "applier"]));
     expect(listed.out.split("\n")[1]).toMatch(/\s1\s+/);
+    // The original match expired from EVT_MATCHES: the dead letter kept the whole body, which is re-published.
+    const origin = letter!.letter.origin!;
+    const original = await bus.jsm.streams.getMessage("EVT_MATCHES", { seq: origin.seq });
+    await bus.jsm.streams.deleteMessage("EVT_MATCHES", origin.seq);
     const forced = await capture(() => dlq.run(["replay", String(letter!.seq), "--force", "-s", nats.url]));
     expect(forced.code).toBe(0);
     expect(forced.out).toContain(`replay:${letter!.seq}:2`);
+    const seq = Number(/ #(\d+) \(msg id replay:\d+:2\)/.exec(forced.out)?.[1]);
+    const copy = await bus.jsm.streams.getMessage("EVT_MATCHES", { seq });
+    expect(copy!.subject).toBe(origin.subject);
+    expect(new TextDecoder().decode(copy!.data)).toBe(new TextDecoder().decode(original!.data));
+    expect(copy!.header.get("Evt-Replay-Of")).toBe(`EVT_DLQ:${letter!.seq}`);
+  });
+
+  test("dlq - a matcher letter is re-driven from EVT_EVENTS through the matcher again", async () => {
+    // An envelope the matcher cannot decode (unknown record version): dead-lettered with its EVT_EVENTS origin.
+    const bad = { v: 2, cluster: CLUSTER, event: { id: "x", source: "s", type: "t" } };
+    const pub = await publishDurable(bus.js, eventSubject(CLUSTER), new TextEncoder().encode(JSON.stringify(bad)), {
+      msgId: "bad-envelope-1",
+    });
+    const first = await waitFor(
+      async () => (await listDeadLetters(bus.jsm, { stage: "matcher" })).find((d) => d.letter.origin?.seq === pub.seq),
+      { what: "the matcher's dead letter" },
+    );
+    expect(first.letter.code).toBe("EVT_MATCHER_BAD_ENVELOPE");
+    const r = await capture(() => dlq.run(["replay", String(first.seq), "-s", nats.url]));
+    expect(r.code).toBe(0);
+    const replayedSeq = Number(/-> EVT_EVENTS evt\.events\.default\.workload #(\d+)/.exec(r.out)?.[1]);
+    expect(replayedSeq).toBeGreaterThan(pub.seq);
+    // Still undecodable, so the matcher dead-letters the replayed copy: proof it was processed again.
+    const second = await waitFor(
+      async () =>
+        (await listDeadLetters(bus.jsm, { stage: "matcher" })).find((d) => d.letter.origin?.seq === replayedSeq),
+      { what: "the matcher to process the replayed event" },
+    );
+    expect(second.letter.headers?.["Evt-Replay-Of"]).toEqual([`EVT_DLQ:${first.seq}`]);
+  });
+
+  test("dlq - a gateway letter with its whole body is re-sent upstream with --upstream", async () => {
+    await deadLetter(
+      bus.js,
+      {
+        stage: "gateway",
+        code: "EVT_GATEWAY_TOO_LARGE",
+        reason: "message of 20 bytes exceeds the limit of 10 bytes",
+        cluster: CLUSTER,
+        natsSubject: "team-a.user-operation",
+        headers: { "Nats-Msg-Id": ["upstream-1"], "ce-specversion": ["1.0"] },
+        body: '{"specversion":"1.0"}',
+        bodyEncoding: "utf8",
+        bodyBytes: 21,
+      },
+      "gw-whole",
+    );
+    const [letter] = await listDeadLetters(bus.jsm, { stage: "gateway", code: "EVT_GATEWAY_TOO_LARGE" });
+    const without = await capture(() => dlq.run(["replay", String(letter!.seq), "-s", nats.url]));
+    expect(without.code).toBe(1);
+    expect(without.out).toContain("--upstream URL (subject team-a.user-operation)");
+    const sub = bus.nc.subscribe("team-a.user-operation", { max: 1 });
+    const got = (async () => {
+      for await (const m of sub) return m;
+    })();
+    const r = await capture(() => dlq.run(["replay", String(letter!.seq), "-s", nats.url, "--upstream", nats.url]));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("-> upstream team-a.user-operation");
+    const m = await got;
+    expect(m!.string()).toBe('{"specversion":"1.0"}');
+    expect(m!.headers?.get("ce-specversion")).toBe("1.0");
+    expect(m!.headers?.get("Nats-Msg-Id")).toBe("");
   });
 
   test("dlq - a gateway letter with a truncated body is explained and skipped; --all reports it", async () => {
@@ -262,7 +328,9 @@ spec: {}
       },
       "gw-1",
     );
-    const r = await capture(() => dlq.run(["replay", "--all", "--stage", "gateway", "-s", nats.url]));
+    const r = await capture(() =>
+      dlq.run(["replay", "--all", "--stage", "gateway", "--code", "EVT_GATEWAY_NOT_JSON", "-s", nats.url]),
+    );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/not-replayable\s+EVT_DLQ #\d+ a gateway rejection .* kept only part of its body/);
     expect(r.out).toContain("0 of 1 dead letter(s) replayed");
