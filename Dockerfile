@@ -21,9 +21,13 @@ COPY services ./services
 COPY e2e/package.json ./e2e/package.json
 RUN pnpm install --offline --frozen-lockfile
 RUN pnpm build
+# pnpm 9's deploy resolves the injected workspace libs' dependencies again (registry metadata, preferring the
+# lockfile's versions); check-deploy-lock fails the build if anything outside the lockfile slipped in.
+COPY scripts/check-deploy-lock.mjs ./scripts/
 RUN case "${SERVICE}" in gateway|matcher|applier) ;; *) echo "SERVICE must be gateway, matcher or applier" >&2; exit 1;; esac \
- && pnpm --offline deploy --filter "@evtrigger/${SERVICE}" --prod /out \
- && test -f /out/dist/main.js
+ && pnpm deploy --filter "@evtrigger/${SERVICE}" --prod /out \
+ && test -f /out/dist/main.js \
+ && node scripts/check-deploy-lock.mjs /out pnpm-lock.yaml
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE=gateway

@@ -1,7 +1,7 @@
 // Deployment artifacts checked by construction (no Docker here): Dockerfile, .dockerignore, docker-compose.yml,
 // deploy/nats/nats.conf, the k8s/ manifests' internal consistency, and the generated configuration reference.
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { findNatsServer, tempDir } from "@evtrigger/testkit";
@@ -112,7 +112,8 @@ describe("deploy artifacts", () => {
     expect(all).toMatch(/ARG PNPM_VERSION=9\.15\.9/);
     expect(all).toMatch(/pnpm install --offline --frozen-lockfile/);
     expect(all).toMatch(/RUN pnpm build/);
-    expect(all).toMatch(/pnpm --offline deploy --filter "@evtrigger\/\$\{SERVICE\}" --prod \/out/);
+    expect(all).toMatch(/pnpm deploy --filter "@evtrigger\/\$\{SERVICE\}" --prod \/out/);
+    expect(all).toMatch(/node scripts\/check-deploy-lock\.mjs \/out pnpm-lock\.yaml/);
     const rt = runtimeStage(instrs);
     expect(rt.filter((i) => i.op === "COPY").map((i) => i.args)).toEqual(["--from=build /out /app"]);
     const user = rt.find((i) => i.op === "USER")!.args;
@@ -149,6 +150,22 @@ describe("deploy artifacts", () => {
       }
       expect(JSON.parse(readRepo(`services/${svc}/package.json`)).name).toBe(`@evtrigger/${svc}`);
     }
+  });
+
+  test("deploy - check-deploy-lock passes lockfile versions and names the ones pnpm deploy resolved beyond the lockfile", async () => {
+    const out = tempDir("evt-deploy-lock-");
+    const store = join(out, "node_modules/.pnpm");
+    const lock = readRepo("pnpm-lock.yaml");
+    const fastify = /^ {2}'?(fastify@[^\s'(:]+)/m.exec(lock.slice(lock.indexOf("\nsnapshots:\n")))![1]!;
+    for (const d of ["@evtrigger+bus@file+libs+bus", fastify.replace("/", "+"), "node_modules"])
+      mkdirSync(join(store, d), { recursive: true });
+    const script = join(repoRoot, "scripts/check-deploy-lock.mjs");
+    const ok = await run(process.execPath, [script, out, join(repoRoot, "pnpm-lock.yaml")]);
+    expect(ok.stdout).toMatch(/1 packages, all from the lockfile/);
+    mkdirSync(join(store, "@nats-io+nats-core@99.0.0_x@1.0.0"), { recursive: true });
+    await expect(run(process.execPath, [script, out, join(repoRoot, "pnpm-lock.yaml")])).rejects.toThrow(
+      /not in .*pnpm-lock\.yaml: @nats-io\/nats-core@99\.0\.0/,
+    );
   });
 });
 
