@@ -228,7 +228,12 @@ type: addons.projectsveltos.io/cluster-profile
     await h.writeConfig(
       "prune.yaml",
       triggerYaml({ name: "prune", cm: "prune", docs: NS_DOC }),
-      (x) => !String(x.store.snapshot().configMaps.get("default/prune")?.data?.["resources.yaml"]).includes("profile"),
+      (x) =>
+        !String(
+          (x.store.snapshot().configMaps.get("default/prune")?.data as Record<string, string> | undefined)?.[
+            "resources.yaml"
+          ],
+        ).includes("profile"),
     );
     await waitFor(async () => !(await exists("configmap", "profile", "-n", "ivan")), { what: "ConfigMap pruned" });
     expect(await exists("namespace", "ivan")).toBe(true);

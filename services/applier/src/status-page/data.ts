@@ -260,10 +260,10 @@ function triggerRows(snap: Snapshot, reports: ReportDoc[], addons: AddonRow[], l
   // Letters are newest first: the first one seen for a trigger is its latest failure.
   const dead = new Map<string, { count: number; latest: StoredDeadLetter }>();
   for (const d of letters) {
-    const o = d.letter.object;
-    if (o?.kind !== "EventTrigger") continue;
-    const cur = dead.get(o.name);
-    dead.set(o.name, { count: (cur?.count ?? 0) + 1, latest: cur?.latest ?? d });
+    const name = triggerOf(d);
+    if (!name) continue;
+    const cur = dead.get(name);
+    dead.set(name, { count: (cur?.count ?? 0) + 1, latest: cur?.latest ?? d });
   }
   const rows: TriggerRow[] = [];
   for (const [name, t] of snap.eventTriggers) {
@@ -305,4 +305,17 @@ function triggerRows(snap: Snapshot, reports: ReportDoc[], addons: AddonRow[], l
     });
   }
   return rows.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The EventTrigger a dead letter belongs to: its object, or for the applier the match record it kept. */
+export function triggerOf(d: StoredDeadLetter): string | undefined {
+  const l = d.letter;
+  if (l.object?.kind === "EventTrigger") return l.object.name;
+  if (l.stage !== "applier" || l.bodyEncoding !== "utf8" || !l.body) return undefined;
+  try {
+    const m = JSON.parse(l.body) as { eventTrigger?: unknown };
+    return typeof m.eventTrigger === "string" ? m.eventTrigger : undefined;
+  } catch {
+    return undefined; // truncated or not a match record
+  }
 }

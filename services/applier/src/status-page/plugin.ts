@@ -14,12 +14,32 @@ export const STATUS_PAGE_HEADERS = {
   "x-content-type-options": "nosniff",
 } as const;
 
-/** Routes for startServiceHttp's `routes` option: `routes: statusPageRoutes({ bus, config, inventory })`. */
-export function statusPageRoutes(sources: StatusPageSources) {
+/**
+ * Routes for startServiceHttp's `routes` option: `routes: statusPageRoutes({ bus, config, inventory })`.
+ * Renders at most once per `minIntervalMs` (default 1 s): many open pages refreshing every 5 s share one
+ * collection instead of each scanning the KV buckets.
+ */
+export function statusPageRoutes(sources: StatusPageSources, o: { minIntervalMs?: number } = {}) {
+  const minIntervalMs = o.minIntervalMs ?? 1000;
+  let last: { at: number; html: Promise<string> } | undefined;
+  const page = (): Promise<string> => {
+    const now = Date.now();
+    if (last && now - last.at < minIntervalMs) return last.html;
+    const current = {
+      at: now,
+      html: collectStatusPage(sources)
+        .then((data) => renderStatusPage(data))
+        .catch((err: unknown) => {
+          if (last === current) last = undefined; // do not serve a failure from the cache
+          throw err;
+        }),
+    };
+    last = current;
+    return current.html;
+  };
   return (app: App) => {
     app.get("/", { schema: { response: { 200: { type: "string" } } } }, async (_req, reply) => {
-      const html = renderStatusPage(await collectStatusPage(sources));
-      return reply.headers(STATUS_PAGE_HEADERS).send(html);
+      return reply.headers(STATUS_PAGE_HEADERS).send(await page());
     });
   };
 }
