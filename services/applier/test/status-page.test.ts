@@ -182,6 +182,20 @@ describe("status page", () => {
       },
       "t1",
     );
+    // A rejection that names the deployed object: the trigger comes from the match record the letter kept.
+    await deadLetter(
+      bus.js,
+      {
+        stage: "applier",
+        code: "EVT_APPLIER_K8S_REJECTED",
+        reason: "Namespace BAD: metadata.name: Invalid value",
+        cluster: CLUSTER,
+        object: { kind: "Namespace", name: "BAD" },
+        body: JSON.stringify({ v: 1, eventTrigger: "quiet", eventSeq: 3 }),
+        bodyEncoding: "utf8",
+      },
+      "t2",
+    );
 
     http = await startServiceHttp({
       service: "applier",
@@ -219,13 +233,13 @@ describe("status page", () => {
     const triggers = cells(html, "triggers");
     expect(triggers.map((r) => r.slice(0, 6))).toEqual([
       ["manage-namespace", "user-operation", "Continuous", "2", "1", "1"],
-      ["quiet", "user-operation", "Continuous", "0", "0", "0"],
+      ["quiet", "user-operation", "Continuous", "0", "0", "1"],
     ]);
     // The dead letter is newer than the condition, so it is the last error; values are escaped.
     expect(triggers[0]![6]).toMatch(
       /^EVT_APPLIER_TEMPLATE: EventTrigger manage-namespace: template &quot;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot; does not parse/,
     );
-    expect(triggers[1]![6]).toBe("none");
+    expect(triggers[1]![6]).toMatch(/^EVT_APPLIER_K8S_REJECTED: Namespace BAD: metadata.name: Invalid value \(/);
     expect(cells(html, "addons")).toEqual([
       [
         "default/workload",
@@ -243,14 +257,15 @@ describe("status page", () => {
       ["1", "mgianluc", "manage-namespace"],
     ]);
     const dead = cells(html, "dead-letters");
-    expect(dead).toHaveLength(1);
-    expect(dead[0]!.slice(2, 6)).toEqual([
+    expect(dead).toHaveLength(2);
+    expect(dead[0]![5]).toBe("Namespace/BAD");
+    expect(dead[1]!.slice(2, 6)).toEqual([
       "applier",
       "EVT_APPLIER_TEMPLATE",
       "default/workload",
       "EventTrigger/manage-namespace",
     ]);
-    expect(html).toContain("Dead letters in EVT_DLQ: 1.");
+    expect(html).toContain("Dead letters in EVT_DLQ: 2.");
     expect(html).not.toContain('id="problems"');
   });
 
