@@ -15,6 +15,7 @@ export { NodeType, nodeString } from "./parse/node.js";
 export type { Tree, TreeSet } from "./parse/parse.js";
 export { ParseError, parseTemplate } from "./parse/parse.js";
 export { formatArg, formatFloat, quote, sprint, sprintf, sprintln, toGoString } from "./print.js";
+export type { Flags } from "./format.js";
 export type { ExecuteOptions, FuncSetName, ParseOptions, RenderOptions } from "./template.js";
 export {
   checkTemplate,
