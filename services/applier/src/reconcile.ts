@@ -137,6 +137,13 @@ export class Reconciler {
         return { key, cluster: desired.cluster, action: desired.action, outcome, converged };
       } catch (err) {
         if (!(err instanceof InventoryConflict)) throw err;
+        // Lost the race; if the trigger was deleted meanwhile (its entries withdrawn), undo rather than retry.
+        if (!this.d.config.snapshot().eventTriggers.has(desired.trigger)) {
+          if (!desired.dryRun && desired.stopMatchingBehavior !== "LeavePolicies" && converged.objects.length) {
+            await this.converge({ ...desired, action: "Delete" }, { ...entry, action: "Create" }, snapshot);
+          }
+          return { key, cluster: desired.cluster, action: desired.action, outcome: "stale" };
+        }
       }
     }
     throw tooManyConflicts(key);
