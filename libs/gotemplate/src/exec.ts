@@ -3,6 +3,7 @@
 // distinction Go's reflect makes: `undefined` is "no value" (invalid reflect.Value) and `null` a nil held
 // in an interface (map value / slice element). `iface` tracks whether the last value came out of an
 // interface{} container, which changes Go's error texts ("in type interface {}").
+import { computeIdeal, evalArg, evalCall } from "./call.js";
 import { TemplateError, type TemplateErrorCode } from "./errors.js";
 import {
   type ActionNode,
@@ -24,10 +25,7 @@ import {
 import type { Tree, TreeSet } from "./parse/parse.js";
 import { quote, toGoString } from "./print.js";
 import {
-  FuncError,
-  type FuncSig,
   GO_TYPE,
-  GoComplex,
   type GoFunc,
   GoObject,
   goInt,
@@ -63,10 +61,9 @@ export class ExecError extends Error {
   }
 }
 
-const MISSING: unique symbol = Symbol("missingVal");
-type Final = Value | typeof MISSING;
+export const MISSING: unique symbol = Symbol("missingVal");
+export type Final = Value | typeof MISSING;
 
-const DEFAULT_SIG: FuncSig = { params: [], variadic: "interface {}" };
 const NORMAL = 0;
 const BREAK = 1;
 const CONTINUE = 2;
@@ -80,28 +77,6 @@ const untypedMap = (v: object): boolean => {
   const t = (v as { [GO_TYPE]?: string })[GO_TYPE];
   return t === undefined || t === "map[string]interface {}";
 };
-
-function canBeNil(typ: string): boolean {
-  return (
-    typ === "interface {}" ||
-    typ === "reflect.Value" ||
-    typ.startsWith("[]") ||
-    typ.startsWith("map[") ||
-    typ.startsWith("*") ||
-    typ.startsWith("func")
-  );
-}
-
-/**
- * reflect.Zero(typ) for a nil-able parameter type: nil. (A typed nil map or slice would print "map[]" / "[]"
- * where we print "<no value>" if a function returns it unchanged; writes to it must fail, so nil it is.)
- */
-function zeroOf(typ: string): Value {
-  return typ === "reflect.Value" ? undefined : null;
-}
-
-const INT_TYPES = new Set(["int", "int8", "int16", "int32", "int64"]);
-const UINT_TYPES = new Set(["uint", "uint8", "uint16", "uint32", "uint64", "uintptr"]);
 
 export class ExecState {
   out = "";
@@ -405,7 +380,7 @@ export class ExecState {
   evalChainNode(dot: Value, chain: ChainNode, args: Node[] | null, final: Final): Value {
     this.node = chain;
     if (chain.node.type === NodeType.Nil) this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
-    const pipe = this.evalArg(dot, null, chain.node);
+    const pipe = evalArg(this, dot, null, chain.node);
     return this.evalFieldChain(dot, pipe, this.iface, chain, chain.field, args, final);
   }
 
@@ -452,7 +427,7 @@ export class ExecState {
     if (typeof receiver === "object") {
       if (receiver instanceof GoObject) {
         const m = receiver.method(name);
-        if (m !== undefined) return this.evalCall(dot, m, false, node, name, args, final);
+        if (m !== undefined) return evalCall(this, dot, m, false, node, name, args, final);
         const f = receiver.field(name);
         if (f !== undefined) {
           if (hasArgs) this.errorf(`${name} has arguments but cannot be invoked as function`);
@@ -477,171 +452,8 @@ export class ExecState {
     const name = node.ident;
     const entry = this.funcs.get(name);
     if (entry === undefined) this.errorf(`${quote(name)} is not a defined function`);
-    return this.evalCall(dot, entry.fn, entry.builtin, cmd, name, args, final);
+    return evalCall(this, dot, entry.fn, entry.builtin, cmd, name, args, final);
   }
-
-  evalCall(
-    dot: Value,
-    fn: GoFunc,
-    builtin: boolean,
-    node: Node,
-    name: string,
-    args: Node[] | null,
-    final: Final,
-  ): Value {
-    const sig = fn.sig ?? DEFAULT_SIG;
-    const nargs = args === null ? 0 : args.length - 1;
-    const numIn = nargs + (final !== MISSING ? 1 : 0);
-    const params = sig.params;
-    let numFixed = nargs;
-    if (sig.variadic !== undefined) {
-      numFixed = params.length;
-      if (numIn < numFixed) {
-        this.errorf(`wrong number of args for ${name}: want at least ${params.length} got ${nargs}`);
-      }
-    } else if (numIn !== params.length) {
-      this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`);
-    }
-    if (builtin && (name === "and" || name === "or")) {
-      const isOr = name === "or";
-      let v: Value;
-      for (let i = 1; i <= nargs; i++) {
-        v = this.evalArg(dot, "reflect.Value", (args as Node[])[i] as Node);
-        if (truth(v) === isOr) return v;
-      }
-      if (final !== MISSING) v = final;
-      return v;
-    }
-    this.tick();
-    const argv: Value[] = new Array(numIn);
-    let i = 0;
-    for (; i < numFixed && i < nargs; i++)
-      argv[i] = this.evalArg(dot, params[i] as string, (args as Node[])[i + 1] as Node);
-    if (sig.variadic !== undefined) {
-      for (; i < nargs; i++) argv[i] = this.evalArg(dot, sig.variadic, (args as Node[])[i + 1] as Node);
-    }
-    if (final !== MISSING) {
-      let t = params[params.length - 1] as string;
-      if (sig.variadic !== undefined) t = numIn - 1 < numFixed ? (params[numIn - 1] as string) : sig.variadic;
-      argv[i] = this.validateType(final, false, t);
-    }
-    if (!builtin) for (let j = 0; j < argv.length; j++) if (argv[j] === undefined) argv[j] = null;
-    let v: Value;
-    try {
-      v = fn(...argv);
-    } catch (e) {
-      if (e instanceof ExecError) throw e;
-      this.node = node;
-      const msg = e instanceof FuncError ? e.message : e instanceof Error ? e.message : String(e);
-      this.errorf(`error calling ${name}: ${msg}${builtin ? charConstantHint(name, args) : ""}`);
-    }
-    this.iface = false;
-    return v === undefined ? null : v;
-  }
-
-  // `_iface`: Go unwraps a non-nil interface before reporting, so only nil (null) reports "interface {}".
-  validateType(value: Value, _iface: boolean, typ: string | null): Value {
-    if (value === undefined) {
-      if (typ === null) return undefined;
-      if (canBeNil(typ)) return zeroOf(typ);
-      this.errorf(`invalid value; expected ${typ}`);
-    }
-    if (typ === null || typ === "interface {}" || typ === "reflect.Value") return value;
-    // A nil held in an interface (map value, slice element, function result) is not assignable to a
-    // concrete type, even one that can be nil: Go reports the interface type.
-    if (value === null) this.errorf(`wrong type for value; expected ${typ}; got interface {}`);
-    const actual = typeName(value);
-    if (actual === typ) return value;
-    this.errorf(`wrong type for value; expected ${typ}; got ${actual}`);
-  }
-
-  evalArg(dot: Value, typ: string | null, n: Node): Value {
-    this.node = n;
-    switch (n.type) {
-      case NodeType.Dot:
-        return this.validateType(dot, this.dotIface, typ);
-      case NodeType.Nil:
-        if (typ !== null && canBeNil(typ)) return zeroOf(typ);
-        this.errorf(`cannot assign nil to ${typ}`);
-        break;
-      case NodeType.Field: {
-        const v = this.evalFieldNode(dot, n, [n], MISSING);
-        return this.validateType(v, this.iface, typ);
-      }
-      case NodeType.Variable: {
-        const v = this.evalVariableNode(dot, n, null, MISSING);
-        return this.validateType(v, this.iface, typ);
-      }
-      case NodeType.Pipe:
-        return this.validateType(this.evalPipeline(dot, n), false, typ);
-      case NodeType.Identifier:
-        return this.validateType(this.evalFunction(dot, n, n, null, MISSING), false, typ);
-      case NodeType.Chain: {
-        const v = this.evalChainNode(dot, n, null, MISSING);
-        return this.validateType(v, this.iface, typ);
-      }
-    }
-    if (typ === null || typ === "interface {}" || typ === "reflect.Value") {
-      this.iface = false;
-      switch (n.type) {
-        case NodeType.Bool:
-          return n.value;
-        case NodeType.Number:
-          return this.idealConstant(n);
-        case NodeType.String:
-          return n.text;
-      }
-      this.errorf(`can't handle assignment of ${nodeString(n)} to empty interface argument`);
-    }
-    if (typ === "bool") {
-      if (n.type === NodeType.Bool) return n.value;
-      this.errorf(`expected bool; found ${nodeString(n)}`);
-    }
-    if (typ === "string") {
-      if (n.type === NodeType.String) return n.text;
-      this.errorf(`expected string; found ${nodeString(n)}`);
-    }
-    if (INT_TYPES.has(typ)) {
-      if (n.type === NodeType.Number && n.isInt) return goInt(n.int64, typ as "int");
-      this.errorf(`expected integer; found ${nodeString(n)}`);
-    }
-    if (UINT_TYPES.has(typ)) {
-      if (n.type === NodeType.Number && n.isUint) return goInt(n.uint64, typ as "uint");
-      this.errorf(`expected unsigned integer; found ${nodeString(n)}`);
-    }
-    if (typ === "float64" || typ === "float32") {
-      if (n.type === NodeType.Number && n.isFloat) return n.float64;
-      this.errorf(`expected float; found ${nodeString(n)}`);
-    }
-    if (typ === "complex128") {
-      if (n.type === NodeType.Number && n.isComplex) return new GoComplex(n.complex[0], n.complex[1]);
-      this.errorf(`expected complex; found ${nodeString(n)}`);
-    }
-    this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ}`);
-  }
-}
-
-const COMPARISONS = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
-
-/** Our addition to Go's message: 'x' compared with a string is a rune (int), a common slip. */
-function charConstantHint(name: string, args: Node[] | null): string {
-  if (!COMPARISONS.has(name) || args === null) return "";
-  const isChar = (n: Node | undefined): boolean => n?.type === NodeType.Number && n.text.startsWith("'");
-  return args.slice(1).some(isChar)
-    ? " (hint: single quotes make a character constant, an integer; use double quotes or backticks for strings)"
-    : "";
-}
-
-/** Go's idealConstant: the interface{} value of a number literal (computed once per node). */
-function computeIdeal(n: NumberNode): void {
-  const t = n.text;
-  const isHexInt = t.length > 2 && t[0] === "0" && (t[1] === "x" || t[1] === "X") && !/[pP]/.test(t);
-  const isRuneInt = t[0] === "'";
-  if (n.isComplex) n.ideal = new GoComplex(n.complex[0], n.complex[1]);
-  else if (n.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(t)) n.ideal = n.float64;
-  else if (n.isInt) n.ideal = goInt(n.int64);
-  else if (n.isUint) n.idealError = `${t} overflows int`;
-  else n.ideal = undefined;
 }
 
 /** Runs `tree` with `data`; returns the output or throws TemplateError. */
