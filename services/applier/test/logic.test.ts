@@ -355,3 +355,44 @@ describe("decision", () => {
     ).toThrow(/field event/);
   });
 });
+
+describe("work queue", () => {
+  test("queue - a key queued twice while waiting runs once; re-added while running runs again after", async () => {
+    const { workQueue } = await import("../src/sync/queue.js");
+    const runs: string[] = [];
+    let release: (() => void) | undefined;
+    const q = workQueue(
+      async (k) => {
+        runs.push(k);
+        if (k === "a" && runs.length === 1) await new Promise<void>((r) => (release = r));
+      },
+      { concurrency: 1 },
+    );
+    q.add("a");
+    q.add("b");
+    q.add("b");
+    q.add("a"); // "a" is running: runs once more after it finishes
+    await new Promise((r) => setImmediate(r));
+    release?.();
+    await q.idle();
+    expect(runs.sort()).toEqual(["a", "a", "b"]);
+    await q.close();
+  });
+  test("queue - a failing key is retried with backoff until it succeeds", async () => {
+    const { workQueue } = await import("../src/sync/queue.js");
+    let attempts = 0;
+    const errors: unknown[] = [];
+    const q = workQueue(
+      async () => {
+        attempts++;
+        if (attempts < 3) throw new Error("transient");
+      },
+      { onError: (_k, e) => errors.push(e) },
+    );
+    q.add("k");
+    await q.idle();
+    expect(attempts).toBe(3);
+    expect(errors).toHaveLength(2);
+    await q.close();
+  });
+});
