@@ -1,6 +1,6 @@
 /**
  * sprig crypto.go on node:crypto: hashes, derivePassword (Master Password, scrypt), AES-CBC, private keys,
- * uuidv4, randBytes. bcrypt/htpasswd and the certificate generators are not available (clear errors).
+ * uuidv4, randBytes, bcrypt/htpasswd. The certificate generators are not available (clear errors).
  */
 import {
   createCipheriv,
@@ -14,9 +14,12 @@ import {
 import { FuncError, type FuncMap, fromUtf8, goFunc } from "../../value.js";
 import { num } from "../conv.js";
 import { CorruptInputError, decodeBase64 } from "../go/base.js";
+import { bcryptHash } from "../go/bcrypt.js";
 import type { SprigEnv } from "./env.js";
 
 const S = "string";
+/** bcrypt.DefaultCost, as sprig uses it. */
+const BCRYPT_COST = 10;
 
 function adler32(b: Uint8Array): number {
   let a = 1;
@@ -191,8 +194,11 @@ export function cryptoFuncs(env: SprigEnv): FuncMap {
       return Buffer.from(env.randBytes(c)).toString("base64");
     }),
     uuidv4: goFunc([], () => randomUUID()),
-    bcrypt: unsupported("bcrypt"),
-    htpasswd: unsupported("htpasswd"),
+    bcrypt: goFunc([S], (p) => bcryptHash(Buffer.from(p as string, "utf8"), env.randBytes(16), BCRYPT_COST)),
+    htpasswd: goFunc([S, S], (u, p) => {
+      if ((u as string).includes(":")) return `invalid username: ${u}`;
+      return `${u}:${bcryptHash(Buffer.from(p as string, "utf8"), env.randBytes(16), BCRYPT_COST)}`;
+    }),
     buildCustomCert: unsupported("buildCustomCert"),
     genCA: unsupported("genCA"),
     genCAWithKey: unsupported("genCAWithKey"),
