@@ -5,7 +5,7 @@ import { TemplateError } from "./errors.js";
 import { type ExecLimits, execute, type FuncTable } from "./exec.js";
 import { createFuncs, defaultFuncs, textFuncs } from "./funcs/index.js";
 import { ParseError, parseTemplate, type TreeSet } from "./parse/parse.js";
-import { type FuncMap, type GoFunc, registeredFuncs, type Value } from "./value.js";
+import { type FuncMap, type GoFunc, registeredFuncs, registeredFuncsVersion, type Value } from "./value.js";
 
 export type FuncSetName = "default" | "text" | "none";
 
@@ -41,7 +41,20 @@ export function setFuncSets(sets: { default?: FuncMap; text?: FuncMap }): void {
 }
 
 /** Function table: builtins, overridden by the set's functions (as Go's execFuncs win over builtins). */
+let tablesVersion = 0;
+
+/** Drops function tables and parsed templates once registerFuncs changed the registry. */
+function syncRegistry(): void {
+  if (tablesVersion !== registeredFuncsVersion()) {
+    tablesVersion = registeredFuncsVersion();
+    tables.clear();
+    cache.clear();
+    cacheSize = 0;
+  }
+}
+
 export function funcTable(set: FuncSetName | FuncMap = "default"): FuncTable {
+  syncRegistry();
   let t = tables.get(set);
   if (t !== undefined) return t;
   const extra = typeof set === "string" ? (set === "none" ? {} : funcSets[set]) : set;
@@ -135,6 +148,7 @@ const cache = new Map<string, Map<string, Template | TemplateError>>();
 
 /** parse() through the bounded parse cache. */
 export function parseCached(name: string, text: string, funcs: FuncSetName = "default"): Template {
+  syncRegistry();
   const outerKey = funcs === "default" ? name : `${funcs}\u0000${name}`;
   let byText = cache.get(outerKey);
   let t = byText?.get(text);

@@ -347,9 +347,15 @@ export function goFunc(params: string[], fn: (...args: Value[]) => Value, opts: 
 
 /** Registration point: functions added here are visible to every template parsed afterwards. */
 const registered: FuncMap = Object.create(null) as FuncMap;
+let registryVersion = 0;
 export function registerFuncs(map: FuncMap): void {
   for (const [k, f] of Object.entries(map)) registered[k] = f;
+  registryVersion++;
 }
 export function registeredFuncs(): FuncMap {
   return registered;
+}
+/** Changes whenever registerFuncs is called (function tables and parse caches rebuild). */
+export function registeredFuncsVersion(): number {
+  return registryVersion;
 }

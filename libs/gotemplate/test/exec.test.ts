@@ -5,6 +5,7 @@ import {
   goInt,
   type Kind,
   parse,
+  registerFuncs,
   render,
   TemplateError,
   typed,
@@ -234,6 +235,12 @@ describe("exec", () => {
   test("exec - an injected clock reaches sprig's date functions", () => {
     const now = (): Date => new Date("2020-01-02T03:04:05Z");
     expect(render('{{ now | date "2006-01-02 15:04" }}', {}, { now })).toBe("2020-01-02 03:04");
+  });
+
+  test("exec - registerFuncs makes functions visible to later renders", () => {
+    expect(() => render("{{ shout1 .s }}", data)).toThrow(/function "shout1" not defined/);
+    registerFuncs({ shout1: goFunc(["string"], (s) => `${s as string}!`) });
+    expect(render("{{ shout1 .s }}", data)).toBe("str!");
   });
 
   test("exec - templates are reusable and executions independent", () => {
