@@ -24,6 +24,7 @@ export {
   GoObject,
   goFunc,
   goInt,
+  isNil,
   kindOf,
   newMap,
   parse,
