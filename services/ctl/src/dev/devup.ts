@@ -21,6 +21,8 @@ export interface DevUpOptions {
   echo?: (line: string) => void;
   services?: readonly ServiceName[];
   logLevel?: string;
+  /** Extra environment for the three services (e.g. EVT_GATEWAY_ACK_WAIT_MS in reliability tests). */
+  serviceEnv?: Record<string, string>;
 }
 
 export interface DevEnv {
@@ -36,6 +38,10 @@ export interface DevStack {
   env: DevEnv;
   children: Record<string, Child>;
   nats: NatsServer;
+  /** Starts a service again with the same env, port and entry point (after a crash or kill -9); resolves once ready. */
+  restart(svc: ServiceName): Promise<void>;
+  /** Starts one more replica of a service (same env, own HTTP port); it is stopped with the stack. */
+  startReplica(svc: ServiceName): Promise<{ child: Child; url: string }>;
   stop(): Promise<void>;
 }
 
@@ -141,27 +147,45 @@ export async function devUp(o: DevUpOptions): Promise<DevStack> {
     ]);
 
     const services: Record<string, string> = {};
+    const spawnService = async (svc: ServiceName, name: string, port: number) => {
+      const child = startChild(name, process.execPath, [join(repoRoot, `services/${svc}/dist/main.js`)], {
+        echo: prefix(name),
+        env: {
+          EVT_NATS_URL: nats.url,
+          EVT_NATS_USER: NATS_USER,
+          EVT_NATS_PASSWORD: NATS_PASSWORD,
+          EVT_MANAGEMENT_KUBECONFIG: managementKubeconfig,
+          EVT_HTTP_HOST: "127.0.0.1",
+          EVT_HTTP_PORT: String(port),
+          EVT_LOG_LEVEL: o.logLevel ?? "info",
+          ...o.serviceEnv,
+        },
+      });
+      children[name] = child;
+      await waitReady(`http://127.0.0.1:${port}`, name);
+      return child;
+    };
     await Promise.all(
       (o.services ?? SERVICES).map(async (svc) => {
         const port = await freePort();
-        const child = startChild(svc, process.execPath, [join(repoRoot, `services/${svc}/dist/main.js`)], {
-          echo: prefix(svc),
-          env: {
-            EVT_NATS_URL: nats.url,
-            EVT_NATS_USER: NATS_USER,
-            EVT_NATS_PASSWORD: NATS_PASSWORD,
-            EVT_MANAGEMENT_KUBECONFIG: managementKubeconfig,
-            EVT_HTTP_HOST: "127.0.0.1",
-            EVT_HTTP_PORT: String(port),
-            EVT_LOG_LEVEL: o.logLevel ?? "info",
-          },
-        });
-        children[svc] = child;
-        stops.push(() => child.stop());
         services[svc] = `http://127.0.0.1:${port}`;
-        await waitReady(services[svc], svc);
+        // The current child of that name (restart() replaces it).
+        stops.push(() => children[svc]!.stop());
+        await spawnService(svc, svc, port);
       }),
     );
+    let replicas = 0;
+    const restart = async (svc: ServiceName) => {
+      await children[svc]?.stop();
+      await spawnService(svc, svc, Number(new URL(services[svc]!).port));
+    };
+    const startReplica = async (svc: ServiceName) => {
+      const name = `${svc}-${++replicas}`;
+      const port = await freePort();
+      stops.push(() => children[name]!.stop());
+      const child = await spawnService(svc, name, port);
+      return { child, url: `http://127.0.0.1:${port}` };
+    };
 
     const env: DevEnv = {
       natsUrl: nats.url,
@@ -172,7 +196,7 @@ export async function devUp(o: DevUpOptions): Promise<DevStack> {
       services,
     };
     writeFileSync(join(dir, "env.json"), `${JSON.stringify(env, null, 2)}\n`);
-    return { env, children, nats, stop };
+    return { env, children, nats, restart, startReplica, stop };
   } catch (err) {
     await stop();
     throw err;
