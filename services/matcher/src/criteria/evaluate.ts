@@ -47,6 +47,20 @@ export function matchesCriterion(c: CompiledCriterion, ev: EventFields): boolean
   return testField(src.test, ev.source) && testField(typ.test, ev.type) && testField(ces.test, ev.subject);
 }
 
+// Reference-evaluator compile cache (undefined: invalid pattern), bounded.
+const compiled = new Map<string, RE2JS | undefined>();
+function re(p: string): RE2JS | undefined {
+  if (!compiled.has(p)) {
+    if (compiled.size >= 10_000) compiled.clear();
+    try {
+      compiled.set(p, RE2JS.compile(p));
+    } catch {
+      compiled.set(p, undefined);
+    }
+  }
+  return compiled.get(p);
+}
+
 export interface SourceMatch {
   /** EventSource name. */
   name: string;
@@ -63,15 +77,8 @@ export function bruteForceMatch(
   ev: EventFields,
 ): SourceMatch[] {
   const out: SourceMatch[] = [];
-  const m = (p: string | undefined, v: string) => !p || RE2JS.compile(p).test(v);
-  const valid = (p: string | undefined) => {
-    try {
-      if (p) RE2JS.compile(p);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const m = (p: string | undefined, v: string) => !p || re(p)!.test(v);
+  const valid = (p: string | undefined) => !p || re(p) !== undefined;
   for (const s of sources) {
     // An invalid pattern makes the whole EventSource invalid (it never matches), as in the index.
     if (!s.criteria.every((c) => FIELDS.every((f) => valid(c[f])))) continue;
