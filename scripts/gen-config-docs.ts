@@ -28,6 +28,7 @@ interface RowLike {
 interface SettingsLike {
   schema: Record<string, SpecLike>;
   describe(): RowLike[];
+  parse(env: Record<string, string | undefined>, argv: string[]): unknown;
 }
 
 /** The services whose settings are documented, in pipeline order. */
@@ -48,16 +49,22 @@ function range(s: SpecLike): string {
   return "";
 }
 
+/** A Markdown table with padded columns, as `biome format` lays it out (so `pnpm lint` stays clean). */
+function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
 function table(settings: SettingsLike): string {
-  const lines = ["| Variable | Flag | Type | Default | Description |", "| --- | --- | --- | --- | --- |"];
-  for (const r of settings.describe()) {
+  const rows = settings.describe().map((r) => {
     const spec = settings.schema[r.name]!;
     const def = r.default !== undefined ? `\`${esc(r.default)}\`` : r.required ? "_required_" : "";
     const secret = r.secret ? " Secret: never logged." : "";
     const flag = r.flag ? `\`${r.flag}\`` : "";
-    lines.push(`| \`${r.env}\` | ${flag} | ${r.type} | ${def} | ${esc(r.description)}${range(spec)}${secret} |`);
-  }
-  return lines.join("\n");
+    return [`\`${r.env}\``, flag, r.type, def, `${esc(r.description)}${range(spec)}${secret}`];
+  });
+  return markdownTable(["Variable", "Flag", "Type", "Default", "Description"], rows);
 }
 
 /** The whole document. */
