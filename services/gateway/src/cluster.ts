@@ -3,9 +3,10 @@
 // no restart, and messages already delivered to the old link finish (core) or are acked/redelivered (JetStream).
 import type { ClusterRef } from "@evtrigger/bus";
 import type { NatsConnection } from "@nats-io/transport-node";
+import type { GatewayError } from "./errors.js";
 import type { Ingest } from "./ingest.js";
 import type { GatewayMetrics, LoggerLike } from "./metrics.js";
-import { type ConfigProblem, type NatsConnectionConfig, parseNatsConfig, redactUrl } from "./natsconfig.js";
+import { type ConfigProblem, checkNames, type NatsConnectionConfig, parseNatsConfig, redactUrl } from "./natsconfig.js";
 import { type ClusterNatsSource, clusterKey, type NatsConfigResult } from "./source.js";
 import { connectionOptions } from "./sources/auth.js";
 import { type ConnState, errorText, startUpstreamConnection, type UpstreamConnection } from "./sources/connection.js";
@@ -221,12 +222,14 @@ export class ClusterSupervisor {
       this.d.logger.info("no sveltos-nats Secret: no messaging for this cluster", { cluster: key });
     } else {
       try {
+        checkNames(parsed.config);
         next = new ClusterLink(this.d, parsed.config);
         this.state = "active";
         this.problems = [];
       } catch (err) {
         this.state = "invalid-config";
-        this.problems = [{ path: "authorization", reason: errorText(err) }];
+        this.problems = [{ path: (err as GatewayError).field ?? "", reason: errorText(err) }];
+        this.d.logger.warn("sveltos-nats Secret is invalid", { cluster: key, problems: this.problems });
       }
     }
     this.link = next;

@@ -142,5 +142,12 @@ describe("gateway upstream authentication", () => {
     expect(c.problems).toEqual([
       { path: "data.sveltos-nats.nats.configuration.url", reason: "required field is missing" },
     ]);
+    source.set(cluster("badsubject"), { nats: { configuration: { url: "nats://127.0.0.1:1", subjects: ["a b"] } } });
+    const d = await waitFor(() => {
+      const x = gw.status().clusters.find((y) => y.cluster === "default/badsubject");
+      return x?.state === "invalid-config" ? x : undefined;
+    });
+    expect(d.problems[0]?.path).toBe("nats.configuration.subjects[0]");
+    expect(d.connections).toEqual([]);
   });
 });

@@ -168,6 +168,16 @@ describe("normalize", () => {
     });
   });
 
+  test("structured - a __proto__ key is an invalid attribute name, not a prototype", () => {
+    const body = '{"specversion":"1.0","__proto__":{"id":"1","source":"s","type":"t"}}';
+    expect(normalizeMessage(bytes(body)).rejections[0]).toMatchObject({
+      code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
+      field: "__proto__",
+    });
+    const h = hdrs({ "ce-specversion": "1.0", "ce-id": "1", "ce-source": "s", "ce-type": "t", "ce-__proto__": "x" });
+    expect(normalizeMessage(bytes("{}"), h).rejections[0]?.field).toBe("ce-__proto__");
+  });
+
   test("binary - garbage header names are rejected", () => {
     const h = hdrs({ "ce-specversion": "1.0", "ce-id": "1", "ce-source": "s", "ce-type": "t", "ce-bad_name": "x" });
     expect(normalizeMessage(bytes("{}"), h).rejections[0]).toMatchObject({ code: "EVT_GATEWAY_INVALID_ATTRIBUTE" });

@@ -1,6 +1,6 @@
 import { makeSelfSignedTls } from "@evtrigger/testkit";
 import { contentHash, coreMsgId, jetStreamMsgId, rejectMsgId } from "../src/msgid.js";
-import { parseNatsConfig, redactUrl } from "../src/natsconfig.js";
+import { checkNames, parseNatsConfig, redactUrl, streamNameProblem, subjectProblem } from "../src/natsconfig.js";
 import { headerMap } from "../src/normalize/normalize.js";
 import { connectionOptions } from "../src/sources/auth.js";
 import { childTraceparent, parseTraceparent } from "../src/trace.js";
@@ -92,6 +92,20 @@ describe("units", () => {
       nats: { configuration: { url: "u", subjects: ["a"], authorization: { usr: {} } } },
     });
     expect(auth.problems[0]?.path).toContain("authorization");
+  });
+
+  test("natsconfig - subjects and stream names are checked before connecting", () => {
+    for (const ok of ["user-operation", "a.*.c", "a.>", ">", "*"])
+      expect([ok, subjectProblem(ok)]).toEqual([ok, undefined]);
+    for (const bad of ["", "a..b", "a b", "a.>.c", "a*", "x>"]) expect(subjectProblem(bad)).toBeDefined();
+    expect(streamNameProblem("USERS")).toBeUndefined();
+    expect(streamNameProblem("users.login")).toBeDefined();
+    expect(() => checkNames({ nats: { configuration: { url: "u", subjects: ["ok", "not ok"] } } })).toThrow(
+      expect.objectContaining({ code: "EVT_GATEWAY_CONFIG", field: "nats.configuration.subjects[1]" }),
+    );
+    expect(() => checkNames({ jetstream: { configuration: { url: "u", subjects: ["users.>"] } } })).toThrow(
+      /code form: entries are stream names/,
+    );
   });
 
   test("auth - every form maps to nats.js options, PEMs decoded from base64", () => {

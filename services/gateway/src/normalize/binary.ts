@@ -45,7 +45,13 @@ export function decodeData(
 export function normalizeBinary(body: Uint8Array, headers: HeaderMap, limits: NormalizeLimits): Normalized {
   const attrs: Record<string, unknown> = {};
   for (const [k, v] of headers) {
-    if (k.startsWith(CE_PREFIX) && k.length > CE_PREFIX.length) attrs[k.slice(CE_PREFIX.length)] = v;
+    if (!k.startsWith(CE_PREFIX) || k.length === CE_PREFIX.length) continue;
+    const name = k.slice(CE_PREFIX.length);
+    if (name === "__proto__") {
+      const reason = 'attribute name "__proto__" is invalid: names are lowercase letters and digits';
+      return { mode: "binary", events: [], rejections: [{ code: "EVT_GATEWAY_INVALID_ATTRIBUTE", field: k, reason }] };
+    }
+    attrs[name] = v;
   }
   const ct = headers.get("content-type");
   if (ct !== undefined && ct !== "") attrs.datacontenttype = ct;

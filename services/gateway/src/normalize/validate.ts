@@ -55,12 +55,7 @@ function describeAjv(e: ErrorObject, where: string): Rejection {
     case "propertyNames":
     case "pattern": {
       // ajv reports the failing name on the error (inner `pattern`) or in params (`propertyNames`).
-      const name = String(e.propertyName ?? (e.params as { propertyName?: string }).propertyName ?? attr);
-      return {
-        code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
-        field: `${where}${name}`,
-        reason: `attribute name "${name.slice(0, 64)}" is invalid: names are lowercase letters and digits`,
-      };
+      return badName(String(e.propertyName ?? (e.params as { propertyName?: string }).propertyName ?? attr), where);
     }
     case "enum":
       return {
@@ -81,6 +76,14 @@ function describeAjv(e: ErrorObject, where: string): Rejection {
       };
     }
   }
+}
+
+function badName(name: string, where: string): Rejection {
+  return {
+    code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
+    field: `${where}${name}`,
+    reason: `attribute name "${name.slice(0, 64)}" is invalid: names are lowercase letters and digits`,
+  };
 }
 
 /** Depth of nested arrays/objects, iteratively (a hostile 100k-deep body must not overflow the stack). */
@@ -133,6 +136,8 @@ export function validateEvent(
   let data: unknown;
   let hasData = false;
   for (const [k, v] of Object.entries(src)) {
+    // JSON.parse keeps "__proto__" as an own key; assigning it would swap the prototype of `attrs` instead.
+    if (k === "__proto__") return { rejection: badName(k, where) };
     if (k === "data") {
       if (v !== null) {
         data = v;

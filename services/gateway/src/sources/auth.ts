@@ -44,7 +44,10 @@ export function connectionOptions(
       }
     }
   } catch (err) {
-    throw new GatewayError("EVT_GATEWAY_AUTH_CONFIG", (err as Error).message, { cause: err });
+    throw new GatewayError("EVT_GATEWAY_AUTH_CONFIG", (err as Error).message, {
+      cause: err,
+      field: `${path}.authorization`,
+    });
   }
   // tls:// URLs need TLS even with the system CAs.
   if (!opts.tls && /^tls:\/\//i.test(c.url)) opts.tls = {};
