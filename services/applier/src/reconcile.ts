@@ -7,7 +7,7 @@ import { destinationsOf, type SelectorMatch } from "./decide/destinations.js";
 import type { ConfigSnapshotLike, EventTriggerLike, LoggerLike, TemplateRender, TriggerConfigSource } from "./deps.js";
 import { ApplierError, isTerminal } from "./errors.js";
 import type { DeployedObject, InventoryEntry } from "./inventory/entry.js";
-import { eventKeyOf, type InventoryMode, inventoryKey } from "./inventory/keys.js";
+import { eventKeyOf, eventRecordKey, type InventoryMode, inventoryKey } from "./inventory/keys.js";
 import { InventoryConflict, type InventoryStore, type Versioned } from "./inventory/store.js";
 import { renderAction } from "./render/action.js";
 import { templateData } from "./render/data.js";
@@ -38,6 +38,11 @@ export interface KeyResult {
 const MAX_CAS_ATTEMPTS = 10;
 /** Largest CloudEvent kept verbatim in an inventory entry (JSON characters). */
 export const MAX_RECORDED_EVENT_BYTES = 256 * 1024;
+
+/** A destinationClusterSelector (and no fixed destinationCluster): destinations change with cluster labels. */
+export function followsSelector(t: EventTriggerLike): boolean {
+  return !!t.spec.destinationClusterSelector && !t.spec.destinationCluster?.name;
+}
 
 export function syncModeOf(t: EventTriggerLike): string {
   return t.spec.syncMode || "Continuous";
@@ -72,6 +77,7 @@ export class Reconciler {
     const syncMode = syncModeOf(trigger);
     const mode: InventoryMode = syncMode === "DryRun" ? "dryrun" : "applied";
     const eventKey = eventKeyOf(match.cluster, match.event.source, match.event.subject);
+    if (followsSelector(trigger)) await this.recordEvent(match, trigger, action, eventKey, mode);
     const settled = await Promise.allSettled(
       clusters.map(async (cluster): Promise<KeyResult> => {
         const desired: Desired = {
@@ -104,6 +110,49 @@ export class Reconciler {
     if (transient !== undefined) throw transient;
     if (errors.length) throw errors[0];
     return settled.map((s) => (s as PromiseFulfilledResult<KeyResult>).value);
+  }
+
+  /** Keeps the latest event per identity for a destinationClusterSelector trigger (fenced, CAS). */
+  private async recordEvent(
+    match: MatchRecord,
+    trigger: EventTriggerLike,
+    action: "Create" | "Delete",
+    eventKey: string,
+    mode: InventoryMode,
+  ): Promise<void> {
+    const key = eventRecordKey(trigger.metadata.name, eventKey);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const cur = await this.d.inventory.get(key);
+      if (cur && cur.entry.eventSeq >= match.eventSeq) return;
+      const rec: Desired = {
+        v: 1,
+        trigger: trigger.metadata.name,
+        triggerGeneration: trigger.metadata.generation ?? match.triggerGeneration,
+        cluster: "",
+        sourceCluster: match.cluster,
+        eventSource: match.eventSource,
+        eventKey,
+        ceSource: match.event.source,
+        ceSubject: match.event.subject,
+        ceType: match.event.type,
+        ceId: match.event.id,
+        eventSeq: match.eventSeq,
+        eventMsgId: match.eventMsgId,
+        action,
+        syncMode: syncModeOf(trigger),
+        stopMatchingBehavior: stopBehaviorOf(trigger),
+        event: match.event,
+        matchedAt: match.matchedAt,
+        ...(mode === "dryrun" ? { dryRun: true } : {}),
+      };
+      try {
+        await this.d.inventory.put(key, this.entryOf(rec, { objects: [], removed: [] }), cur?.revision ?? 0);
+        return;
+      } catch (err) {
+        if (!(err instanceof InventoryConflict)) throw err;
+      }
+    }
+    throw tooManyConflicts(key);
   }
 
   /**

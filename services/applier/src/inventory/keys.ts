@@ -74,3 +74,16 @@ export function splitClusterKey(key: string): [string, string] {
   const i = key.indexOf("/");
   return i < 0 ? ["", key] : [key.slice(0, i), key.slice(i + 1)];
 }
+
+/**
+ * Event records: the latest event per (trigger, event identity) for triggers with a destinationClusterSelector,
+ * kept apart from per-cluster entries so a cluster that starts matching later still gets what the event deploys
+ * (Sveltos' ClusterProfile keeps selecting clusters), even when no cluster matched at first.
+ */
+export function eventRecordKey(trigger: string, eventKey: string): string {
+  return `evr.${escapeToken(trigger)}.${eventKey}`;
+}
+
+export function eventRecordFilter(trigger: string): string {
+  return `evr.${escapeToken(trigger)}.*`;
+}

@@ -12,9 +12,9 @@ import type {
   TriggerConfigSource,
 } from "../deps.js";
 import type { InventoryEntry } from "../inventory/entry.js";
-import { inventoryFilter, inventoryKey } from "../inventory/keys.js";
+import { eventRecordFilter, inventoryFilter, inventoryKey } from "../inventory/keys.js";
 import type { InventoryStore } from "../inventory/store.js";
-import { type Reconciler, syncModeOf, withoutResults } from "../reconcile.js";
+import { followsSelector, type Reconciler, syncModeOf, withoutResults } from "../reconcile.js";
 import { templateData } from "../render/data.js";
 import { type WorkQueue, workQueue } from "./queue.js";
 
@@ -107,11 +107,13 @@ async function checkTrigger(d: ContinuousDeps, triggerName: string, forced: bool
     if (entry.action === "Create" && !unchanged) await d.reconciler.resync(key);
   }
   if (trigger) await addNewDestinations(d, trigger, entries, snapshot);
+  else
+    for (const { key } of await d.inventory.list(eventRecordFilter(triggerName))) await d.reconciler.forget(key, false);
 }
 
 /**
- * destinationClusterSelector: a cluster that starts matching gets what the trigger deployed elsewhere for each
- * event whose latest action is Create, like a ClusterProfile reaching a newly matching cluster.
+ * destinationClusterSelector: a cluster that starts matching gets what each recorded event whose latest action
+ * is Create deploys, like a ClusterProfile reaching a newly matching cluster.
  */
 async function addNewDestinations(
   d: ContinuousDeps,
@@ -119,16 +121,9 @@ async function addNewDestinations(
   entries: { key: string; entry: InventoryEntry }[],
   snapshot: ConfigSnapshotLike,
 ): Promise<void> {
-  if (!trigger.spec.destinationClusterSelector || trigger.spec.destinationCluster?.name) return;
-  const latest = new Map<string, InventoryEntry>();
-  const have = new Set<string>();
-  for (const { key, entry } of entries) {
-    have.add(key);
-    const id = `${entry.dryRun ? "dry" : "inv"}|${entry.eventKey}`;
-    const prev = latest.get(id);
-    if (!prev || entry.eventSeq > prev.eventSeq) latest.set(id, entry);
-  }
-  for (const entry of latest.values()) {
+  if (!followsSelector(trigger)) return;
+  const have = new Set(entries.map((e) => e.key));
+  for (const { entry } of await d.inventory.list(eventRecordFilter(trigger.metadata.name))) {
     if (entry.action !== "Create" || entry.eventDataOmitted) continue;
     const dests = destinationsOf({
       trigger,
@@ -149,7 +144,6 @@ async function addNewDestinations(
     }
   }
 }
-
 /** The source cluster is still selected and the destination is still one of the trigger's destinations. */
 export function stillMatches(
   trigger: EventTriggerLike,
