@@ -5,6 +5,7 @@ import { formatArg, sprint, sprintf, sprintln, toGoString } from "./print.js";
 import {
   FuncError,
   type FuncMap,
+  GO_TYPE,
   GoComplex,
   type GoFunc,
   GoInt,
@@ -124,6 +125,18 @@ function indexArg(index: Value, cap: number): number {
   return Number(x);
 }
 
+/** reflect.Zero of a map's element type: "" for map[string]string, nil for map[string]interface {}. */
+function zeroElem(m: object): Value {
+  const t = (m as { [GO_TYPE]?: string })[GO_TYPE];
+  if (t === undefined) return null;
+  const elem = t.slice(t.indexOf("]") + 1);
+  if (elem === "string") return "";
+  if (elem === "bool") return false;
+  if (elem === "float64" || elem === "float32") return 0;
+  if (/^u?int(8|16|32|64|ptr)?$/.test(elem)) return goInt(0, elem as "int");
+  return null;
+}
+
 function index(item: Value, ...indexes: Value[]): Value {
   if (item === undefined || item === null) throw new FuncError("index of untyped nil");
   for (const ix of indexes) {
@@ -140,7 +153,7 @@ function index(item: Value, ...indexes: Value[]): Value {
     } else if (isMap(item)) {
       if (ix === undefined || ix === null) throw new FuncError("value is nil; should be of type string");
       if (typeof ix !== "string") throw new FuncError(`value has type ${typeName(ix)}; should be string`);
-      item = hasKey(item, ix) ? (item[ix] ?? null) : null;
+      item = hasKey(item, ix) ? (item[ix] ?? null) : zeroElem(item);
     } else throw new FuncError(`can't index item of type ${typeName(item)}`);
   }
   return item;
