@@ -101,7 +101,7 @@ export async function matchLatency(o: MatcherBenchOptions = {}): Promise<Matcher
     // Baseline: every source and criterion tried in order with re2js, patterns compiled once (fairer than
     // Sveltos' agent, which re-reads and re-compiles them per message).
     const brute = precompiled(srcs);
-    const bruteEvents = events.slice(0, n >= 10_000 ? (o.quick ? 200 : 1000) : 2000);
+    const bruteEvents = events.slice(0, n >= 10_000 ? (o.quick ? 50 : 300) : 2000);
     for (const ev of bruteEvents.slice(0, 50)) brute(ev); // warm-up
     const bt: number[] = [];
     for (const ev of bruteEvents) {

@@ -48,13 +48,13 @@ export class TriggerSelector {
     const hit = this.memo.get(memoKey);
     if (hit) return hit;
     const out: EventTrigger[] = [];
-    if (this.snapshot.clusters.has(clusterKey)) {
-      for (const t of this.byName.get(es) ?? []) if (this.selects(t, clusterKey)) out.push(t);
-      for (const t of this.templated) {
-        if (this.selects(t, clusterKey) && this.renderedName(t, clusterKey) === es) out.push(t);
-      }
-      if (this.templated.length) out.sort((a, b) => cmp(a.metadata.name, b.metadata.name));
+    // Unknown clusters select nothing; not memoised so foreign names cannot grow the memo.
+    if (!this.snapshot.clusters.has(clusterKey)) return out;
+    for (const t of this.byName.get(es) ?? []) if (this.selects(t, clusterKey)) out.push(t);
+    for (const t of this.templated) {
+      if (this.selects(t, clusterKey) && this.renderedName(t, clusterKey) === es) out.push(t);
     }
+    if (this.templated.length) out.sort((a, b) => cmp(a.metadata.name, b.metadata.name));
     this.memo.set(memoKey, out);
     return out;
   }
