@@ -10,7 +10,6 @@ const E2E_TIMEOUT = 120_000;
 describe("e2e seed story", () => {
   let stack: Stack | undefined;
   afterEach(async () => {
-    if (stack && expect.getState().assertionCalls === 0) process.stderr.write(stack.output.slice(-40).join("\n"));
     await stack?.stop();
     stack = undefined;
   });
