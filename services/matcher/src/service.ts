@@ -242,7 +242,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
       });
     }
     if (logger.isLevelEnabled("debug")) {
-      logger.debug("event matched", { seq, cluster: clusterKey, id: env.event.id, triggers: [...seen] });
+      logger.debug("event matched", { seq, cluster: clusterKey, eventId: env.event.id, triggers: [...seen] });
     }
     return ack();
   };
