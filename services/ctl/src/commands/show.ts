@@ -18,9 +18,13 @@ export const show: Command = {
   summary: "show recorded state: events (matched events per cluster and EventSource)",
   async run(argv) {
     const [view, ...rest] = argv;
-    if (!view || view === "--help" || view === "-h" || view === "help") {
+    if (!view) {
+      process.stderr.write(usage());
+      return 2;
+    }
+    if (view === "--help" || view === "-h" || view === "help") {
       process.stdout.write(usage());
-      return view ? 0 : 2;
+      return 0;
     }
     const cmd = views[view];
     if (!cmd) {
