@@ -1,14 +1,49 @@
 // The applier's status page in a real browser: `evtctl dev up`, the seed's end-to-end example applied with
 // kubectl, a login published on NATS, then headless Debian Chromium (driven by playwright-core) loads `/` and
 // the deployed-addons table shows the Namespace. A screenshot is saved and its path printed.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { waitFor } from "@evtrigger/testkit";
 import { type BrowserContext, chromium } from "playwright-core";
-import { exists, type Stack, seedEvent, seedFile, startStack } from "./kit.js";
+import { exists, repoRoot, type Stack, seedEvent, seedFile, startStack } from "./kit.js";
 
 const CHROMIUM = "/usr/bin/chromium";
+const run = promisify(execFile);
+
+/** A second trigger on the same events whose ConfigMap template does not parse until \`fixed\`. */
+const extraTrigger = (fixed: boolean) => `apiVersion: lib.projectsveltos.io/v1beta1
+kind: EventTrigger
+metadata:
+  name: extra-namespace
+spec:
+  sourceClusterSelector:
+    matchLabels:
+      env: production
+  eventSourceName: user-operation
+  oneForEvent: true
+  cloudEventAction: Create
+  policyRefs:
+    - name: extra-namespace
+      namespace: default
+      kind: ConfigMap
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: extra-namespace
+  namespace: default
+  annotations:
+    projectsveltos.io/instantiate: ok
+data:
+  namespace.yaml: |
+    kind: Namespace
+    apiVersion: v1
+    metadata:
+      name: {{ .CloudEvent.subject }}-extra${fixed ? "" : " {{"}
+`;
 
 /** Text of every cell of the table with this id, row by row, as the browser rendered it. */
 async function tableCells(ctx: BrowserContext, url: string, id: string): Promise<string[][]> {
@@ -32,11 +67,13 @@ describe("e2e status page", () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  test("e2e - the status page in headless Chromium lists the Namespace deployed for a login", async () => {
+  test("e2e - the status page in headless Chromium lists the deployed Namespace and a dead letter; dlq replay after the fix deploys the rest", async () => {
     expect(existsSync(CHROMIUM)).toBe(true); // scripts/setup.sh installs Debian's chromium
     stack = await startStack();
     const s = stack;
-    await s.kubectlMgmt("apply", "-f", seedFile("05-end-to-end.yaml"));
+    const extra = join(s.dir, "extra.yaml");
+    writeFileSync(extra, extraTrigger(false));
+    await s.kubectlMgmt("apply", "-f", seedFile("05-end-to-end.yaml"), "-f", extra);
     await waitFor(
       async () => {
         await s.publish("user-operation", seedEvent("login"));
@@ -101,6 +138,59 @@ describe("e2e status page", () => {
       { timeoutMs: 20_000, intervalMs: 250, what: "the gateway's state for the cluster on the page" },
     );
     expect(clusters.find((r) => r[0] === "default/clusterapi-workload")?.[4]).toMatch(/connected/);
+    // The broken trigger's match is a dead letter with its reason, and the trigger's last error says why.
+    const dead = await waitFor(
+      async () => {
+        const rows = await tableCells(ctx!, url, "dead-letters");
+        return rows.find((r) => r[5] === "EventTrigger/extra-namespace") ? rows : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: "the extra-namespace dead letter on the page" },
+    );
+    const letter = dead.find((r) => r[5] === "EventTrigger/extra-namespace")!;
+    expect(letter[2]).toBe("applier");
+    expect(letter[6]).toMatch(/extra-namespace/);
+    const extraRow = (await tableCells(ctx, url, "triggers")).find((r) => r[0] === "extra-namespace");
+    expect(extraRow?.[5]).toMatch(/^[1-9]/);
+    expect(extraRow?.[6]).not.toBe("none"); // the latest of its dead letter and its EventsApplied condition
+
+    // Fix the template, re-drive with evtctl, and the page shows the second Namespace.
+    writeFileSync(extra, extraTrigger(true));
+    await s.kubectlMgmt("apply", "-f", extra);
+    const ctl = join(repoRoot, "services/ctl/dist/main.js");
+    const envFile = join(s.dir, "env.json");
+    // Replay until the applier has the fixed ConfigMap: a replay that fails again lands in the DLQ again.
+    await waitFor(
+      async () => {
+        await run(process.execPath, [
+          ctl,
+          "dlq",
+          "replay",
+          "--all",
+          "--force",
+          "--stage",
+          "applier",
+          "--env-file",
+          envFile,
+        ]);
+        return exists(s.kubectlManaged, "namespace", "mgianluc-extra");
+      },
+      { timeoutMs: 30_000, intervalMs: 1000, what: "Namespace mgianluc-extra after dlq replay" },
+    );
+    await waitFor(async () => (await tableCells(ctx!, url, "addons")).some((r) => r[3] === "mgianluc-extra"), {
+      timeoutMs: 20_000,
+      intervalMs: 250,
+      what: "mgianluc-extra in the addons table",
+    });
+    // The replay is marked on the letter, and EventsApplied=True after it clears the trigger's last error.
+    await waitFor(
+      async () => {
+        const rows = await tableCells(ctx!, url, "dead-letters");
+        const extraLetters = rows.filter((r) => r[5] === "EventTrigger/extra-namespace");
+        const triggerRow = (await tableCells(ctx!, url, "triggers")).find((r) => r[0] === "extra-namespace");
+        return extraLetters.some((r) => /^\d+× \(last /.test(r[7] ?? "")) && triggerRow?.[6] === "none";
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: "the replay mark and the cleared last error on the page" },
+    );
     const shot = join(mkdtempSync(join(tmpdir(), "evt-status-page-")), "status-page.png");
     await page.screenshot({ path: shot, fullPage: true });
     expect(existsSync(shot)).toBe(true);

@@ -1,6 +1,7 @@
 export * from "./connect.js";
 export * from "./consume.js";
 export * from "./dlq.js";
+export * from "./dlq-notes.js";
 export * from "./dlq-read.js";
 export * from "./errors.js";
 export * from "./publish.js";

@@ -13,6 +13,7 @@ export type {
   DurableSpec,
   EventEnvelope,
   MatchRecord,
+  ReplayNote,
   StoredDeadLetter,
   TopologyOptions,
 } from "./internal.js";
@@ -42,9 +43,14 @@ export {
   nak,
   partitionOf,
   publishDurable,
+  REPLAY_NOTE_PREFIX,
+  readReplayNote,
+  readReplayNotes,
+  replayNoteKey,
   STREAMS,
   startConsumeLoop,
   term,
   toMsgHdrs,
   truncateBody,
+  writeReplayNote,
 } from "./internal.js";

@@ -1,6 +1,14 @@
 // The applier's status page against a real nats-server with seeded KV data and dead letters, served through
 // the real startServiceHttp: sections, counts, escaping, headers, read-only, and a missing source.
-import { BUCKETS, type Bus, connectBus, deadLetter, ensureTopology } from "@evtrigger/bus";
+import {
+  BUCKETS,
+  type Bus,
+  connectBus,
+  deadLetter,
+  ensureTopology,
+  listDeadLetters,
+  writeReplayNote,
+} from "@evtrigger/bus";
 import { MemoryConfigStore } from "@evtrigger/config";
 import { createLogger, createMetrics, type ServiceHttp, startServiceHttp } from "@evtrigger/telemetry";
 import { type NatsServer, startNatsServer } from "@evtrigger/testkit";
@@ -83,6 +91,20 @@ describe("status page", () => {
         },
       }) as never,
       trigger("quiet") as never,
+      // Failed once, then EventsApplied went back to True: its dead letter is history, not its last error.
+      trigger("recovered", {
+        status: {
+          conditions: [
+            {
+              type: "EventsApplied",
+              status: "True",
+              reason: "Applied",
+              message: "ok",
+              lastTransitionTime: "2099-01-01T00:00:00Z",
+            },
+          ],
+        },
+      }) as never,
     );
     await store.start();
 
@@ -196,6 +218,27 @@ describe("status page", () => {
       },
       "t2",
     );
+    await deadLetter(
+      bus.js,
+      {
+        stage: "applier",
+        code: "EVT_APPLIER_TEMPLATE",
+        reason: "EventTrigger recovered: broken once",
+        object: { kind: "EventTrigger", name: "recovered" },
+      },
+      "t3",
+    );
+    // evtctl dlq replay re-drove the quiet trigger's letter.
+    const quiet = (await listDeadLetters(bus.jsm, { code: "EVT_APPLIER_K8S_REJECTED" }))[0]!;
+    await writeReplayNote(status, {
+      v: 1,
+      dlqSeq: quiet.seq,
+      letterAt: quiet.letter.at,
+      replays: 1,
+      lastAt: "2026-11-25T11:59:00.000Z",
+      lastMsgId: `replay:${quiet.seq}:1`,
+      target: "EVT_MATCHES evt.matches.1 #9",
+    });
 
     http = await startServiceHttp({
       service: "applier",
@@ -234,12 +277,16 @@ describe("status page", () => {
     expect(triggers.map((r) => r.slice(0, 6))).toEqual([
       ["manage-namespace", "user-operation", "Continuous", "2", "1", "1"],
       ["quiet", "user-operation", "Continuous", "0", "0", "1"],
+      ["recovered", "user-operation", "Continuous", "0", "0", "1"],
     ]);
     // The dead letter is newer than the condition, so it is the last error; values are escaped.
     expect(triggers[0]![6]).toMatch(
       /^EVT_APPLIER_TEMPLATE: EventTrigger manage-namespace: template &quot;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot; does not parse/,
     );
-    expect(triggers[1]![6]).toMatch(/^EVT_APPLIER_K8S_REJECTED: Namespace BAD: metadata.name: Invalid value \(/);
+    expect(triggers[1]![6]).toMatch(
+      /^EVT_APPLIER_K8S_REJECTED: Namespace BAD: metadata.name: Invalid value \(.*\) replayed 1× \(last 2026-11-25T11:59:00.000Z\)$/,
+    );
+    expect(triggers[2]![6]).toBe("none");
     expect(cells(html, "addons")).toEqual([
       [
         "default/workload",
@@ -257,15 +304,18 @@ describe("status page", () => {
       ["1", "mgianluc", "manage-namespace"],
     ]);
     const dead = cells(html, "dead-letters");
-    expect(dead).toHaveLength(2);
-    expect(dead[0]![5]).toBe("Namespace/BAD");
-    expect(dead[1]!.slice(2, 6)).toEqual([
+    expect(dead.map((r) => [r[5], r[7]])).toEqual([
+      ["EventTrigger/recovered", "no"],
+      ["Namespace/BAD", "1× (last 2026-11-25T11:59:00.000Z)"],
+      ["EventTrigger/manage-namespace", "no"],
+    ]);
+    expect(dead[2]!.slice(2, 6)).toEqual([
       "applier",
       "EVT_APPLIER_TEMPLATE",
       "default/workload",
       "EventTrigger/manage-namespace",
     ]);
-    expect(html).toContain("Dead letters in EVT_DLQ: 2.");
+    expect(html).toContain("Dead letters in EVT_DLQ: 3.");
     expect(html).not.toContain('id="problems"');
   });
 

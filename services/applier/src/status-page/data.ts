@@ -2,10 +2,19 @@
 // triggers, conditions, invalid objects), KV evt-status (the gateway's per-cluster connection states), KV
 // evt-eventreports (the matcher's recent events), the inventory (deployed addons) and EVT_DLQ. A source that
 // cannot be read leaves its section empty and adds a problem line; the page always renders.
-import { BUCKETS, type Bus, listDeadLetters, STREAMS, type StoredDeadLetter } from "@evtrigger/bus";
+import {
+  BUCKETS,
+  type Bus,
+  listDeadLetters,
+  type ReplayNote,
+  readReplayNotes,
+  STREAMS,
+  type StoredDeadLetter,
+} from "@evtrigger/bus";
 import type { TriggerConfigSource } from "../deps.js";
 import { type AddonRow, listAddons } from "../inventory/addons.js";
 import type { InventoryStore } from "../inventory/store.js";
+import { CONDITION_TYPE } from "../report.js";
 
 export interface StatusPageSources {
   bus: Pick<Bus, "kvm" | "jsm">;
@@ -74,6 +83,8 @@ export interface TriggerRow {
   deadLetters: number;
   lastError: string;
   lastErrorAt: string;
+  /** "replayed 2× (last …)" when the last error is a dead letter `evtctl dlq replay` re-drove. */
+  lastErrorReplayed: string;
   invalid: boolean;
 }
 
@@ -97,6 +108,8 @@ export interface DeadLetterRow {
   cluster: string;
   object: string;
   reason: string;
+  /** "2× (last …)" once `evtctl dlq replay` re-drove it, else "". */
+  replayed: string;
 }
 
 export interface StatusPageData {
@@ -140,7 +153,7 @@ export async function collectStatusPage(s: StatusPageSources): Promise<StatusPag
   const now = (s.now ?? (() => new Date()))();
   const problems: string[] = [];
   const snap = s.config.snapshot();
-  const [gateways, reports, addons, letters, dlqTotal] = await Promise.all([
+  const [gateways, reports, addons, letters, dlqTotal, notes] = await Promise.all([
     section(problems, `gateway status (KV ${BUCKETS.status})`, [] as GatewayDoc[], () =>
       readBucket<GatewayDoc>(s.bus, BUCKETS.status, "gateway.>"),
     ),
@@ -157,12 +170,15 @@ export async function collectStatusPage(s: StatusPageSources): Promise<StatusPag
       0,
       async () => (await s.bus.jsm.streams.info(STREAMS.dlq.name)).state.messages,
     ),
+    section(problems, `replay notes (KV ${BUCKETS.status})`, new Map<number, ReplayNote>(), async () =>
+      readReplayNotes(await s.bus.kvm.open(BUCKETS.status)),
+    ),
   ]);
 
   const clusters = clusterRows(snap.clusters, gateways, now);
   const events = eventRows(reports, s.limits?.events ?? 30);
-  const deadLetters = letters.map(deadLetterRow);
-  const triggers = triggerRows(snap, reports, addons, letters);
+  const deadLetters = letters.map((d) => deadLetterRow(d, notes));
+  const triggers = triggerRows(snap, reports, addons, letters, notes);
   const addonLimit = s.limits?.addons ?? 500;
   if (addons.length > addonLimit) problems.push(`deployed addons: showing ${addonLimit} of ${addons.length}`);
   return {
@@ -234,7 +250,7 @@ function eventRows(reports: ReportDoc[], limit: number): EventRow[] {
   return rows.slice(0, limit);
 }
 
-function deadLetterRow(d: StoredDeadLetter): DeadLetterRow {
+function deadLetterRow(d: StoredDeadLetter, notes: ReadonlyMap<number, ReplayNote>): DeadLetterRow {
   const l = d.letter;
   const o = l.object;
   return {
@@ -245,10 +261,22 @@ function deadLetterRow(d: StoredDeadLetter): DeadLetterRow {
     cluster: l.cluster ? `${l.cluster.namespace}/${l.cluster.name}` : "-",
     object: o ? `${o.kind}/${o.namespace ? `${o.namespace}/` : ""}${o.name}` : "-",
     reason: l.reason,
+    replayed: ((n) => (n ? `${n.replays}× (last ${n.lastAt})` : ""))(replayed(notes, d)),
   };
 }
 
-function triggerRows(snap: Snapshot, reports: ReportDoc[], addons: AddonRow[], letters: StoredDeadLetter[]) {
+function replayed(notes: ReadonlyMap<number, ReplayNote>, d: StoredDeadLetter): ReplayNote | undefined {
+  const n = notes.get(d.seq);
+  return n && n.letterAt === d.letter.at ? n : undefined;
+}
+
+function triggerRows(
+  snap: Snapshot,
+  reports: ReportDoc[],
+  addons: AddonRow[],
+  letters: StoredDeadLetter[],
+  notes: ReadonlyMap<number, ReplayNote>,
+) {
   const matches = new Map<string, number>();
   for (const r of reports)
     for (const e of r.events ?? []) for (const t of e.triggers) matches.set(t, (matches.get(t) ?? 0) + 1);
@@ -266,13 +294,24 @@ function triggerRows(snap: Snapshot, reports: ReportDoc[], addons: AddonRow[], l
     dead.set(name, { count: (cur?.count ?? 0) + 1, latest: cur?.latest ?? d });
   }
   const rows: TriggerRow[] = [];
+  // Parsed, not compared as text: conditions carry whole seconds ("…:20Z"), letters milliseconds ("…:20.123Z").
+  const time = (iso: string | undefined) => Date.parse(iso ?? "") || 0;
   for (const [name, t] of snap.eventTriggers) {
-    const failing = (t.status?.conditions ?? []).filter((c) => c.status === "False");
-    const cond = failing.sort((a, b) => (b.lastTransitionTime ?? "").localeCompare(a.lastTransitionTime ?? ""))[0];
-    const letter = dead.get(name)?.latest;
-    const condAt = cond?.lastTransitionTime ?? "";
-    const letterAt = letter?.letter.at ?? "";
-    const useLetter = letter && (!cond || letterAt > condAt);
+    const conditions = t.status?.conditions ?? [];
+    const cond = conditions
+      .filter((c) => c.status === "False")
+      .sort((a, b) => time(b.lastTransitionTime) - time(a.lastTransitionTime))[0];
+    // EventsApplied=True after a dead letter means later matches went through: that letter is history.
+    const recoveredAt = Math.max(
+      0,
+      ...conditions
+        .filter((c) => c.type === CONDITION_TYPE && c.status === "True")
+        .map((c) => time(c.lastTransitionTime)),
+    );
+    const latest = dead.get(name)?.latest;
+    const letter = latest && time(latest.letter.at) > recoveredAt ? latest : undefined;
+    const useLetter = letter && (!cond || time(letter.letter.at) > time(cond.lastTransitionTime));
+    const note = letter ? replayed(notes, letter) : undefined;
     rows.push({
       name,
       eventSource: t.spec.eventSourceName,
@@ -285,7 +324,8 @@ function triggerRows(snap: Snapshot, reports: ReportDoc[], addons: AddonRow[], l
         : cond
           ? `${cond.reason}: ${cond.message}`
           : "",
-      lastErrorAt: useLetter ? letterAt : condAt,
+      lastErrorAt: useLetter ? letter.letter.at : (cond?.lastTransitionTime ?? ""),
+      lastErrorReplayed: useLetter && note ? `replayed ${note.replays}× (last ${note.lastAt})` : "",
       invalid: false,
     });
   }
@@ -301,6 +341,7 @@ function triggerRows(snap: Snapshot, reports: ReportDoc[], addons: AddonRow[], l
       deadLetters: dead.get(name)?.count ?? 0,
       lastError: `invalid: ${problems.map((p) => `${p.path}: ${p.reason}`).join("; ")}`,
       lastErrorAt: "",
+      lastErrorReplayed: "",
       invalid: true,
     });
   }

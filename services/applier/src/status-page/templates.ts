@@ -67,7 +67,7 @@ Dead letters in EVT_DLQ: <%= it.data.deadLetterTotal %>.</p>
 <td class="num"><%= t.matches %></td>
 <td class="num"><%= t.deployed %></td>
 <td class="num"><%= t.deadLetters %></td>
-<td class="reason"><% if (t.lastError) { %><span class="bad"><%= t.lastError %></span><% if (t.lastErrorAt) { %> <span class="meta">(<%= t.lastErrorAt %>)</span><% } %><% } else { %><span class="ok">none</span><% } %></td>
+<td class="reason"><% if (t.lastError) { %><span class="bad"><%= t.lastError %></span><% if (t.lastErrorAt) { %> <span class="meta">(<%= t.lastErrorAt %>)</span><% } %><% if (t.lastErrorReplayed) { %> <span class="warn"><%= t.lastErrorReplayed %></span><% } %><% } else { %><span class="ok">none</span><% } %></td>
 </tr>
 <% } %>
 <% if (!it.data.triggers.length) { %><tr><td colspan="7" class="empty">No EventTriggers.</td></tr><% } %>
@@ -116,7 +116,7 @@ Dead letters in EVT_DLQ: <%= it.data.deadLetterTotal %>.</p>
 
 <h2>Dead letters</h2>
 <table id="dead-letters">
-<thead><tr><th>Seq</th><th>At</th><th>Stage</th><th>Code</th><th>Cluster</th><th>Object</th><th>Reason</th></tr></thead>
+<thead><tr><th>Seq</th><th>At</th><th>Stage</th><th>Code</th><th>Cluster</th><th>Object</th><th>Reason</th><th>Replayed</th></tr></thead>
 <tbody>
 <% for (const d of it.data.deadLetters) { %>
 <tr>
@@ -127,9 +127,10 @@ Dead letters in EVT_DLQ: <%= it.data.deadLetterTotal %>.</p>
 <td><%= d.cluster %></td>
 <td><%= d.object %></td>
 <td class="reason"><%= d.reason %></td>
+<td><%= d.replayed || "no" %></td>
 </tr>
 <% } %>
-<% if (!it.data.deadLetters.length) { %><tr><td colspan="7" class="empty">No dead letters.</td></tr><% } %>
+<% if (!it.data.deadLetters.length) { %><tr><td colspan="8" class="empty">No dead letters.</td></tr><% } %>
 </tbody>
 </table>
 <p class="meta">Re-drive a dead letter after fixing its cause: <code>evtctl dlq replay SEQ</code>.</p>

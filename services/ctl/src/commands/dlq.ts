@@ -1,7 +1,15 @@
 // evtctl dlq list|show|replay: inspect the dead-letter stream and re-drive letters after a fix.
-import { connectBus, type DlqStage, getDeadLetter, listDeadLetters, type StoredDeadLetter } from "@evtrigger/bus";
+import {
+  BUCKETS,
+  connectBus,
+  type DlqStage,
+  getDeadLetter,
+  listDeadLetters,
+  readReplayNote,
+  readReplayNotes,
+  type StoredDeadLetter,
+} from "@evtrigger/bus";
 import { bodyText, formatDeadLetter, formatDeadLetters } from "../dlq/format.js";
-import { openNotes, readNote, readNotes } from "../dlq/notes.js";
 import { CONNECTION_USAGE, dlqBusOptions } from "../dlq/options.js";
 import { type ReplayResult, replayDeadLetter } from "../dlq/replay.js";
 import { flagInt, flagString, type ParsedArgs, parseArgs } from "../util/args.js";
@@ -63,14 +71,14 @@ export const dlq: Command = {
 
     const bus = await connectBus(dlqBusOptions(a));
     try {
-      const notes = await openNotes(bus);
+      const notes = await bus.kvm.open(BUCKETS.status);
       if (sub === "list") {
         const letters = await listDeadLetters(bus.jsm, {
           stage,
           code: flagString(a, "code"),
           limit: flagInt(a, "limit", 50),
         });
-        const all = await readNotes(notes);
+        const all = await readReplayNotes(notes);
         const current = new Map(
           [...all].filter(([s, n]) => letters.some((d) => d.seq === s && d.letter.at === n.letterAt)),
         );
@@ -86,7 +94,7 @@ export const dlq: Command = {
           process.stderr.write(`evtctl dlq show: no dead letter with sequence ${seq} on EVT_DLQ\n`);
           return 1;
         }
-        const note = await readNote(notes, d.seq, d.letter.at);
+        const note = await readReplayNote(notes, d.seq, d.letter.at);
         if (output === "json") {
           process.stdout.write(
             `${JSON.stringify({ ...d, body: bodyText(d.letter)?.text, replayed: note }, null, 2)}\n`,

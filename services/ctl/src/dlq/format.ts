@@ -1,6 +1,5 @@
 // Text views of dead letters: the `dlq list` table and the `dlq show` record. Pure.
-import type { StoredDeadLetter } from "@evtrigger/bus";
-import type { ReplayNote } from "./notes.js";
+import type { ReplayNote, StoredDeadLetter } from "@evtrigger/bus";
 
 export const REASON_WIDTH = 60;
 

@@ -3,10 +3,17 @@
 // so the next stage sees it again (the original id would be dropped by dedup inside the window). A gateway letter
 // came from a managed cluster's NATS and never reached a stream: it can only be re-sent upstream, and only when
 // the dead letter kept the whole body.
-import { type Bus, publishDurable, STREAMS, type StoredDeadLetter } from "@evtrigger/bus";
+import {
+  type Bus,
+  publishDurable,
+  type ReplayNote,
+  readReplayNote,
+  STREAMS,
+  type StoredDeadLetter,
+  writeReplayNote,
+} from "@evtrigger/bus";
 import type { KV } from "@nats-io/kv";
 import { connect, headers as natsHeaders } from "@nats-io/transport-node";
-import { type ReplayNote, readNote, writeNote } from "./notes.js";
 
 export interface UpstreamTarget {
   servers: string;
@@ -58,7 +65,7 @@ export async function replayDeadLetter(
   o: ReplayOptions = {},
 ): Promise<ReplayResult> {
   const l = d.letter;
-  const prior = await readNote(notes, d.seq, l.at);
+  const prior = await readReplayNote(notes, d.seq, l.at);
   if (prior && !o.force) {
     return {
       seq: d.seq,
@@ -136,6 +143,6 @@ export async function replayDeadLetter(
     lastMsgId: msgId,
     target,
   };
-  await writeNote(notes, note);
+  await writeReplayNote(notes, note);
   return { seq: d.seq, outcome: "replayed", detail: `-> ${target} (msg id ${msgId})` };
 }
