@@ -15,7 +15,7 @@ function usage(): string {
 }
 
 export const show: Command = {
-  summary: "show recorded state: events (matched events per cluster and EventSource)",
+  summary: "show recorded state: events, addons, dryrun",
   async run(argv) {
     const [view, ...rest] = argv;
     if (!view) {
