@@ -1,33 +1,71 @@
 // Go's strconv float formatting (strconv/ftoa.go): FormatFloat for the e, f, g, x and b formats with Go's
-// exponent rules (1e+06, 1e-07), built on JS's correctly rounded toExponential/toFixed digits.
+// exponent rules (1e+06, 1e-07): shortest digits from JS (same algorithm class), fixed precisions from the
+// exact decimal expansion rounded half to even as strconv does.
 interface Digits {
   d: string; // significant digits, no trailing zeros ("" for zero)
   dp: number; // decimal point position
 }
 
+/** The exact decimal expansion of a finite positive double (binary fractions terminate). */
+function exactDigits(x: number): Digits {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, x);
+  const bits = dv.getBigUint64(0);
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & 0xfffffffffffffn;
+  if (exp === 0) exp = 1;
+  else mant |= 1n << 52n;
+  exp -= 1075;
+  let d: string;
+  let dp: number;
+  if (exp >= 0) {
+    d = (mant << BigInt(exp)).toString();
+    dp = d.length;
+  } else {
+    d = (mant * 5n ** BigInt(-exp)).toString();
+    dp = d.length + exp;
+  }
+  const lead = /^0*/.exec(d)?.[0].length ?? 0;
+  d = d.slice(lead).replace(/0+$/, "");
+  return { d, dp: dp - lead };
+}
+
+/** Rounds exact digits to `n` significant digits, half to even (strconv's decimal.Round). */
+function roundDigits(digs: Digits, n: number): Digits {
+  const { d, dp } = digs;
+  if (n >= d.length) return digs;
+  if (n < 0) return { d: "", dp: 0 };
+  const next = d.charCodeAt(n) - 48;
+  const up = next > 5 || (next === 5 && (n + 1 < d.length || (n > 0 && (d.charCodeAt(n - 1) - 48) % 2 === 1)));
+  let kept = d.slice(0, n);
+  let newDp = dp;
+  if (up) {
+    let i = kept.length - 1;
+    while (i >= 0 && kept[i] === "9") i--;
+    if (i < 0) {
+      kept = "1";
+      newDp++;
+    } else kept = kept.slice(0, i) + String.fromCharCode(kept.charCodeAt(i) + 1);
+  }
+  kept = kept.replace(/0+$/, "");
+  return kept === "" ? { d: "", dp: 0 } : { d: kept, dp: newDp };
+}
+
 function digitsOf(x: number, sig: number): Digits {
-  // sig < 0: shortest round-trip digits; else rounded to `sig` significant digits.
+  // sig < 0: shortest round-trip digits (JS and Go agree); else exactly rounded to `sig` significant digits.
   if (x === 0) return { d: "", dp: 0 };
-  const s = sig < 0 ? x.toExponential() : x.toExponential(Math.max(sig - 1, 0));
+  if (sig >= 0) return roundDigits(exactDigits(x), sig);
+  const s = x.toExponential();
   const e = s.indexOf("e");
-  let d = s.slice(0, e).replace(".", "");
-  d = d.replace(/0+$/, "");
+  const d = s.slice(0, e).replace(".", "").replace(/0+$/, "");
   return { d, dp: Number(s.slice(e + 1)) + 1 };
 }
 
 function digitsFixed(x: number, frac: number): Digits {
   // rounded to `frac` digits after the decimal point
   if (x === 0) return { d: "", dp: 0 };
-  let s: string;
-  if (x < 1e21) s = x.toFixed(Math.min(frac, 100));
-  else s = BigInt(x).toString() + (frac > 0 ? `.${"0".repeat(frac)}` : "");
-  const dot = s.indexOf(".");
-  const intPart = dot < 0 ? s : s.slice(0, dot);
-  const all = intPart + (dot < 0 ? "" : s.slice(dot + 1));
-  const lead = all.match(/^0*/)?.[0].length ?? 0;
-  const d = all.slice(lead).replace(/0+$/, "");
-  if (d === "") return { d: "", dp: 0 };
-  return { d, dp: intPart.length - lead };
+  const exact = exactDigits(x);
+  return roundDigits(exact, exact.dp + frac);
 }
 
 function fmtE(neg: boolean, digs: Digits, prec: number, fmt: string): string {

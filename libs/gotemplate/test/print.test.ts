@@ -24,6 +24,10 @@ describe("print", () => {
     expect(formatFloat(1, "g", 3)).toBe("1");
     expect(formatFloat(1e21, "f", 0)).toBe("1000000000000000000000");
     expect(formatFloat(Number.NaN, "g", -1)).toBe("NaN");
+    // exact binary ties round half to even, as strconv does (JS's toFixed rounds them up)
+    expect([0.25, 0.5, 2.5, 1.5].map((x) => formatFloat(x, "f", x === 0.25 ? 1 : 0))).toEqual(["0.2", "0", "2", "2"]);
+    expect(formatFloat(0.25, "e", 0)).toBe("2e-01");
+    expect(formatFloat(1.005, "f", 2)).toBe("1.00");
   });
 
   test("print - composite values", () => {
