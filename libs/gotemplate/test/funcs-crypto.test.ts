@@ -1,6 +1,14 @@
 // sprig crypto on node:crypto and a local bcrypt, checked against values produced by Go.
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { bcryptHash } from "../src/funcs/go/bcrypt.js";
 import { render } from "../src/internal.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** A CA made by Go's sprig genCA (base64 PEM cert and key), for cross-checks. */
+const goCA = JSON.parse(readFileSync(join(here, "fixtures", "funcs-go-ca.json"), "utf8")) as { c: string; k: string };
 
 const BC = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -45,5 +53,51 @@ describe("crypto", () => {
         {},
       ),
     ).toBe("a9993e364706816aba3e25717850c26c9cd0d89d 300286872 ZedaFaxcZaso9*");
+  });
+});
+
+describe("certificates", () => {
+  test("certs - genCA and genSignedCert build a verifiable chain with Go's extensions", () => {
+    const out = render(
+      '{{ $ca := genCA "my-ca" 365 }}{{ $c := genSignedCert "svc.ns" (list "10.0.0.1" "::1") (list "svc" "svc.ns.svc") 30 $ca }}{{ $ca.Cert }}|{{ $c.Cert }}|{{ $c.Key }}',
+      {},
+    );
+    const [caPem, leafPem, keyPem] = out.split("|") as [string, string, string];
+    const ca = new X509Certificate(caPem);
+    const leaf = new X509Certificate(leafPem);
+    expect(ca.subject).toBe("CN=my-ca");
+    expect(ca.ca).toBe(true);
+    expect(leaf.ca).toBe(false);
+    expect(leaf.issuer).toBe("CN=my-ca");
+    expect(leaf.subjectAltName).toBe("DNS:svc, DNS:svc.ns.svc, IP Address:10.0.0.1, IP Address:0:0:0:0:0:0:0:1");
+    expect(leaf.verify(ca.publicKey)).toBe(true);
+    expect(leaf.checkPrivateKey(createPrivateKey(keyPem))).toBe(true);
+    expect(keyPem.startsWith("-----BEGIN RSA PRIVATE KEY-----")).toBe(true);
+    const days = (Date.parse(leaf.validTo) - Date.parse(leaf.validFrom)) / 86400000;
+    expect(days).toBe(30);
+  });
+
+  test("certs - a CA made by Go signs through buildCustomCert", () => {
+    const out = render(
+      '{{ $ca := buildCustomCert .c .k }}{{ (genSignedCert "leaf" nil (list "x.y") 5 $ca).Cert }}',
+      goCA,
+    );
+    const ca = new X509Certificate(Buffer.from(goCA.c, "base64").toString());
+    const leaf = new X509Certificate(out);
+    expect(leaf.verify(ca.publicKey)).toBe(true);
+    expect(leaf.issuer).toBe(ca.subject);
+  });
+
+  test("certs - *WithKey variants keep the given key; bad input fails like sprig", () => {
+    expect(
+      render(
+        '{{ (genSelfSignedCertWithKey "x" nil nil 1 (genPrivateKey "ed25519")).Key | hasPrefix "-----BEGIN PRIVATE KEY-----" }}',
+        {},
+      ),
+    ).toBe("true");
+    expect(render('{{ typeOf (genCA "x" 1) }}', {})).toBe("sprig.certificate");
+    expect(() => render('{{ genSelfSignedCert "x" (list "bad") nil 1 }}', {})).toThrow("error parsing ip: bad");
+    expect(() => render('{{ genCAWithKey "x" 1 "junk" }}', {})).toThrow("parsing private key: no PEM data in input");
+    expect(() => render('{{ buildCustomCert "!!" "x" }}', {})).toThrow("unable to decode base64 certificate");
   });
 });

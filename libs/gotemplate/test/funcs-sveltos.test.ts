@@ -99,10 +99,4 @@ describe("deliberate differences from Go", () => {
     expect(render('{{ getHostByName "localhost" }}', {})).toBe("127.0.0.1");
     expect(() => render('{{ getHostByName "example.com" }}', {})).toThrow("error calling getHostByName");
   });
-
-  test("unsupported - certificate generators fail clearly", () => {
-    for (const f of ['genCA "x" 1', 'genSelfSignedCert "x" nil nil 1', 'buildCustomCert "a" "b"']) {
-      expect(() => render(`{{ ${f} }}`, {})).toThrow("is not supported by evtrigger's template engine");
-    }
-  });
 });

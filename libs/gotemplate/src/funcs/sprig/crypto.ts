@@ -1,6 +1,6 @@
 /**
  * sprig crypto.go on node:crypto: hashes, derivePassword (Master Password, scrypt), AES-CBC, private keys,
- * uuidv4, randBytes, bcrypt/htpasswd. The certificate generators are not available (clear errors).
+ * uuidv4, randBytes, bcrypt/htpasswd (certificates: certs.ts).
  */
 import {
   createCipheriv,
@@ -15,6 +15,7 @@ import { FuncError, type FuncMap, fromUtf8, goFunc } from "../../value.js";
 import { num } from "../conv.js";
 import { CorruptInputError, decodeBase64 } from "../go/base.js";
 import { bcryptHash } from "../go/bcrypt.js";
+import { certFuncs } from "./certs.js";
 import type { SprigEnv } from "./env.js";
 
 const S = "string";
@@ -159,17 +160,9 @@ function genPrivateKey(typ: string): string {
   }
 }
 
-const unsupported = (name: string) =>
-  goFunc(
-    [],
-    () => {
-      throw new FuncError(`${name} is not supported by evtrigger's template engine`);
-    },
-    { variadic: "interface {}" },
-  );
-
 export function cryptoFuncs(env: SprigEnv): FuncMap {
   return {
+    ...certFuncs(env),
     sha1sum: goFunc([S], (s) =>
       createHash("sha1")
         .update(s as string, "utf8")
@@ -199,12 +192,5 @@ export function cryptoFuncs(env: SprigEnv): FuncMap {
       if ((u as string).includes(":")) return `invalid username: ${u}`;
       return `${u}:${bcryptHash(Buffer.from(p as string, "utf8"), env.randBytes(16), BCRYPT_COST)}`;
     }),
-    buildCustomCert: unsupported("buildCustomCert"),
-    genCA: unsupported("genCA"),
-    genCAWithKey: unsupported("genCAWithKey"),
-    genSelfSignedCert: unsupported("genSelfSignedCert"),
-    genSelfSignedCertWithKey: unsupported("genSelfSignedCertWithKey"),
-    genSignedCert: unsupported("genSignedCert"),
-    genSignedCertWithKey: unsupported("genSignedCertWithKey"),
   };
 }
