@@ -7,6 +7,7 @@ import {
   listDeadLetters,
   readReplayNote,
   readReplayNotes,
+  STREAMS,
   type StoredDeadLetter,
 } from "@evtrigger/bus";
 import { bodyText, formatDeadLetter, formatDeadLetters } from "../dlq/format.js";
@@ -144,6 +145,12 @@ export const dlq: Command = {
       // One letter: success only if it was re-driven. --all: success unless something could not be.
       if (seq !== undefined) return replayed === 1 ? 0 : 1;
       return results.some((r) => r.outcome === "not-replayable") ? 1 : 0;
+    } catch (err) {
+      // Name what could not be read (a fresh server has no EVT_DLQ until a service created the topology).
+      process.stderr.write(
+        `evtctl dlq ${sub}: cannot read ${STREAMS.dlq.name}: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+      return 1;
     } finally {
       await bus.close();
     }
