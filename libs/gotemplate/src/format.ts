@@ -72,6 +72,13 @@ export function fmtQ(f: Flags, s: string): string {
   return pad(f, quote(s, f.plus));
 }
 
+/** The rune %c/%q print for an integer: invalid code points (negative, too big, surrogates) become U+FFFD. */
+function runeOf(v: bigint): number {
+  const u64 = BigInt.asUintN(64, v);
+  if (u64 > 0x10ffffn || (u64 >= 0xd800n && u64 <= 0xdfffn)) return 0xfffd;
+  return Number(u64);
+}
+
 export function fmtInteger(f: Flags, v: bigint, verb: string, signed: boolean): string | undefined {
   const neg = signed && v < 0n;
   let u = neg ? -v : v;
@@ -92,12 +99,14 @@ export function fmtInteger(f: Flags, v: bigint, verb: string, signed: boolean): 
       base = 16;
       break;
     case "c":
-      return pad(f, String.fromCodePoint(Number(u > 0x10ffffn ? 0xfffdn : u)));
+      return pad(f, String.fromCodePoint(runeOf(v)));
     case "q":
-      return pad(f, `'${escapeRune(Number(u > 0x10ffffn ? 0xfffdn : u), "'", f.plus)}'`);
+      return pad(f, `'${escapeRune(runeOf(v), "'", f.plus)}'`);
     case "U": {
-      let s = `U+${u.toString(16).toUpperCase().padStart(4, "0")}`;
-      if (f.sharp && u <= 0x10ffffn && isPrint(Number(u))) s += ` '${String.fromCodePoint(Number(u))}'`;
+      // Go formats the value as uint64: negative numbers show their two's complement
+      const u64 = BigInt.asUintN(64, v);
+      let s = `U+${u64.toString(16).toUpperCase().padStart(4, "0")}`;
+      if (f.sharp && u64 <= 0x10ffffn && isPrint(Number(u64))) s += ` '${String.fromCodePoint(Number(u64))}'`;
       return pad(f, s);
     }
     default:
