@@ -2,7 +2,8 @@
 // environment variables, each against its own emulated management cluster that records every request. After
 // one CloudEvent has gone through the whole pipeline (the applier's template fails on purpose, so it reports
 // on the EventTrigger), the recorded (verb, group, resource) set of each service must equal its ClusterRole.
-// The services authenticate with the in-cluster kubeconfig of k8s/kubeconfig.yaml (token and CA files).
+// The services authenticate with the in-cluster kubeconfig of k8s/kubeconfig.yaml (token and CA files), and
+// NATS runs with the accounts of deploy/nats/nats.conf (services and publishers apart), as in docker-compose.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,8 +13,21 @@ import { connect } from "@nats-io/transport-node";
 import { stringify } from "yaml";
 import { kubectl, repoRoot, ruleSet, SERVICES, type Service, serviceRules, yamlDocs } from "./deploy-kit.js";
 
-const USER = "evt";
+// The accounts of deploy/nats/nats.conf (as docker-compose runs NATS): services in EVT, publishers in TEAMS.
+const USER = "evtrigger";
 const PASSWORD = "deploy-test-password";
+const PUBLISHER = "sveltos";
+const PUBLISHER_PASSWORD = "deploy-test-publisher";
+
+/** The `accounts { ... }` block of deploy/nats/nats.conf with the passwords its environment would provide. */
+function composeNatsAccounts(): string {
+  const conf = readFileSync(join(repoRoot, "deploy/nats/nats.conf"), "utf8");
+  const block = /^accounts \{[\s\S]*?^\}/m.exec(conf)?.[0];
+  if (!block) throw new Error("deploy/nats/nats.conf has no accounts block");
+  return block
+    .replace("$EVT_NATS_PASSWORD", JSON.stringify(PASSWORD))
+    .replace("$SVELTOS_NATS_PASSWORD", JSON.stringify(PUBLISHER_PASSWORD));
+}
 
 interface Proc {
   child: ChildProcess;
@@ -119,14 +133,14 @@ describe("deploy services", () => {
 
   beforeAll(async () => {
     dir = tempDir("evt-deploy-svc-");
-    nats = await startNatsServer({ user: USER, password: PASSWORD });
+    nats = await startNatsServer({ extraConfig: composeNatsAccounts() });
     managed = await startKubeEmulator({ clusterName: "managed", kubeconfigPath: join(dir, "managed.kubeconfig") });
     const natsConfig = {
       nats: {
         configuration: {
           url: nats.url,
           subjects: ["user-login"],
-          authorization: { user: { user: USER, password: PASSWORD } },
+          authorization: { user: { user: PUBLISHER, password: PUBLISHER_PASSWORD } },
         },
       },
     };
@@ -210,7 +224,7 @@ describe("deploy services", () => {
   test("deploy - RBAC: each ClusterRole grants exactly the (verb, group, resource) set its service used in a recorded run", async () => {
     // One event through the pipeline: the applier's template fails, so it writes the EventTrigger's condition
     // and a Warning Event (its only writes in the management cluster).
-    const nc = await connect({ servers: nats.url, user: USER, pass: PASSWORD });
+    const nc = await connect({ servers: nats.url, user: PUBLISHER, pass: PUBLISHER_PASSWORD });
     const ce = {
       specversion: "1.0",
       type: "auth.example.com.login",
@@ -265,5 +279,19 @@ describe("deploy services", () => {
         grantedButUnused: [],
       });
     }
+  });
+
+  test("deploy - NATS accounts of deploy/nats/nats.conf: the pipeline ran across them and publishers cannot see internal streams", async () => {
+    const streamNames = async (user: string, pass: string) => {
+      const nc = await connect({ servers: nats.url, user, pass });
+      try {
+        const r = await nc.request("$JS.API.STREAM.NAMES", "{}", { timeout: 5000 });
+        return ((JSON.parse(new TextDecoder().decode(r.data)) as { streams: string[] | null }).streams ?? []).sort();
+      } finally {
+        await nc.close();
+      }
+    };
+    expect(await streamNames(USER, PASSWORD)).toEqual(expect.arrayContaining(["EVT_DLQ", "EVT_EVENTS", "EVT_MATCHES"]));
+    expect(await streamNames(PUBLISHER, PUBLISHER_PASSWORD)).toEqual([]);
   });
 });
