@@ -262,6 +262,15 @@ describe("deploy compose", () => {
     }
   });
 
+  test("deploy - compose: the example config directory passes evtctl validate", async () => {
+    const dir = join(repoRoot, "deploy/compose/config");
+    const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    const ctl = join(repoRoot, "services/ctl/dist/main.js"); // pnpm build first
+    const r = await run(process.execPath, [ctl, "validate", ...files.flatMap((f) => ["-f", join(dir, f)])]);
+    expect(r.stdout).toMatch(/^ok: \d+ object\(s\)/);
+  });
+
   test("deploy - compose: every bind-mounted path exists and every named volume is declared", () => {
     for (const [name, c] of Object.entries(services))
       for (const v of c.volumes ?? []) {
