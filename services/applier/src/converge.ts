@@ -93,14 +93,15 @@ export async function converge(d: Desired, prev: InventoryEntry | undefined, dep
       applied.push(ref);
     }
     const removed: DeployedObject[] = [];
-    for (const o of stale) if (await deleteObject(deps.client, d.cluster, o)) removed.push(o);
+    const owner = { trigger: d.trigger, eventKey: d.eventKey };
+    for (const o of stale) if (await deleteObject(deps.client, d.cluster, o, owner)) removed.push(o);
     return { objects: applied, removed };
   }
   const targets = await deleteTargets(d, prevObjects, deps);
   if (dryRun) return { objects: [], wouldDelete: targets, removed: [] };
   const removed: DeployedObject[] = [];
   for (const o of targets.sort((a, b) => rank(b) - rank(a))) {
-    if (await deleteObject(deps.client, d.cluster, o)) removed.push(o);
+    if (await deleteObject(deps.client, d.cluster, o, { trigger: d.trigger, eventKey: d.eventKey })) removed.push(o);
   }
   return { objects: [], removed };
 }

@@ -220,6 +220,31 @@ type: addons.projectsveltos.io/cluster-profile
     await waitFor(async () => !(await exists("namespace", "olga")), { what: "olga swept" });
   });
 
+  test("delete - an object another event applied since is theirs now: our logout leaves it", async () => {
+    const orgNs =
+      'kind: Namespace\napiVersion: v1\nmetadata:\n  name: team-{{ index .CloudEvent.data "organization" }}\n';
+    await h.writeConfig("team.yaml", triggerYaml({ name: "team", cm: "team", docs: orgNs }), hasTrigger("team"));
+    await h.publishMatch({ eventTrigger: "team", eventSeq: next(), event: loginEvent("pat", "red") });
+    await waitFor(() => exists("namespace", "team-red"));
+    await h.publishMatch({ eventTrigger: "team", eventSeq: next(), event: loginEvent("quinn", "red") });
+    const subject = async () =>
+      (
+        await h.kubectl(
+          "get",
+          "namespace",
+          "team-red",
+          "-o",
+          "jsonpath={.metadata.annotations.evtrigger\\.io/cesubject}",
+        )
+      ).stdout;
+    await waitFor(async () => (await subject()) === "quinn", { what: "quinn's apply owns team-red" });
+    await h.publishMatch({ eventTrigger: "team", eventSeq: next(), event: logoutEvent("pat") });
+    await waitFor(() => drained(h));
+    expect(await exists("namespace", "team-red")).toBe(true);
+    await h.publishMatch({ eventTrigger: "team", eventSeq: next(), event: logoutEvent("quinn") });
+    await waitFor(async () => !(await exists("namespace", "team-red")), { what: "owner's logout deletes it" });
+  });
+
   test("prune - Continuous re-renders on ConfigMap change and prunes objects no longer rendered", async () => {
     const two = `${NS_DOC}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: profile\n  namespace: {{ .CloudEvent.subject }}\ndata:\n  v: "1"\n`;
     await h.writeConfig("prune.yaml", triggerYaml({ name: "prune", cm: "prune", docs: two }), hasTrigger("prune"));

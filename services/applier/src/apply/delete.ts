@@ -2,10 +2,26 @@
 // out of the inventory. Deleting what does not exist is a no-op.
 import type { DeployedObject } from "../inventory/entry.js";
 import { type ClusterClient, classify } from "./client.js";
+import { LABEL_EVENT_KEY, LABEL_TRIGGER, toLabelValue } from "./labels.js";
 import { collectionPath, objectPath } from "./ssa.js";
 
-/** Deletes one object; true if it existed, false if it was already gone. */
-export async function deleteObject(client: ClusterClient, cluster: string, ref: DeployedObject): Promise<boolean> {
+export interface Owner {
+  trigger: string;
+  eventKey: string;
+}
+
+/**
+ * Deletes one object; true if it existed, false if it was already gone. With `owner`, only while the object
+ * still carries that owner's labels: another event or trigger that applied the same object since then owns it
+ * now (last apply wins), and a Delete of ours must not take it away. The uid precondition keeps a replacement
+ * created between the check and the delete safe.
+ */
+export async function deleteObject(
+  client: ClusterClient,
+  cluster: string,
+  ref: DeployedObject,
+  owner?: Owner,
+): Promise<boolean> {
   let info: Awaited<ReturnType<ClusterClient["resourceFor"]>>;
   try {
     info = await client.resourceFor(ref.apiVersion, ref.kind);
@@ -15,10 +31,27 @@ export async function deleteObject(client: ClusterClient, cluster: string, ref: 
     throw err;
   }
   const path = objectPath(info, ref.name, ref.namespace);
+  let uid: string | undefined;
+  if (owner) {
+    const cur = await client.request("GET", path);
+    if (cur.status === 404) return false;
+    if (cur.status >= 300) throw classify(cluster, `get ${ref.kind} ${path}`, cur);
+    const meta = (cur.body as { metadata?: { uid?: string; labels?: Record<string, string> } }).metadata;
+    const labels = meta?.labels ?? {};
+    if (labels[LABEL_EVENT_KEY] !== owner.eventKey || labels[LABEL_TRIGGER] !== toLabelValue(owner.trigger))
+      return false;
+    uid = meta?.uid;
+  }
   const res = await client.request("DELETE", path, {
-    body: JSON.stringify({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" }),
+    body: JSON.stringify({
+      kind: "DeleteOptions",
+      apiVersion: "v1",
+      propagationPolicy: "Background",
+      ...(uid ? { preconditions: { uid } } : {}),
+    }),
   });
   if (res.status === 404) return false;
+  if (res.status === 409 && uid) return false; // replaced since the ownership check: not ours
   if (res.status >= 300) throw classify(cluster, `delete ${ref.kind} ${path}`, res);
   return true;
 }
