@@ -68,6 +68,7 @@ export function quote(s: string, ascii = false): string {
 }
 
 export function fmtQ(f: Flags, s: string): string {
+  if (f.precPresent) s = Array.from(s).slice(0, f.prec).join(""); // precision truncates runes first
   if (f.sharp && !/[`\u0000-\u0008\u000a-\u001f\u007f\ufeff]/.test(s)) return pad(f, `\`${s}\``);
   return pad(f, quote(s, f.plus));
 }
@@ -209,6 +210,7 @@ export function fmtFloatVerb(f: Flags, x: number, verb: string): string | undefi
 }
 
 export function hexOf(bytes: Uint8Array, f: Flags, upper: boolean): string {
+  if (f.precPresent && f.prec < bytes.length) bytes = bytes.subarray(0, f.prec); // precision counts bytes
   let out = "";
   for (let i = 0; i < bytes.length; i++) {
     if (f.space && i > 0) out += " ";
