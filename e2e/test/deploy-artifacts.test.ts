@@ -6,7 +6,16 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { findNatsServer, tempDir } from "@evtrigger/testkit";
 import { CONFIG_DOC_PATH, configDocs } from "../../scripts/gen-config-docs.js";
-import { readRepo, repoRoot, SERVICES, SETTINGS, type Service, schemaEnv, yamlDocs } from "./deploy-kit.js";
+import {
+  interpolate,
+  readRepo,
+  repoRoot,
+  SERVICES,
+  SETTINGS,
+  type Service,
+  schemaEnv,
+  yamlDocs,
+} from "./deploy-kit.js";
 
 const run = promisify(execFile);
 
@@ -184,9 +193,6 @@ interface ComposeService {
   command?: string[];
   [k: string]: unknown;
 }
-
-/** `${VAR:-default}` → default (what compose uses when VAR is unset). */
-const interpolate = (v: unknown): string => String(v).replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, "$1");
 
 describe("deploy compose", () => {
   const [compose] = yamlDocs("docker-compose.yml") as [

@@ -26,6 +26,17 @@ export function yamlDocs(rel: string): Record<string, unknown>[] {
     .filter((d): d is Record<string, unknown> => d !== null);
 }
 
+/** `${VAR:-default}` → default: the value docker compose uses when VAR is not set. */
+export const interpolate = (v: unknown): string => String(v).replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, "$1");
+
+/** A docker-compose.yml service's environment as compose resolves it with nothing set on the host. */
+export function composeEnv(service: string): Record<string, string> {
+  const [compose] = yamlDocs("docker-compose.yml") as [{ services: Record<string, { environment?: object }> }];
+  const env = compose.services[service]?.environment;
+  if (!env) throw new Error(`docker-compose.yml: service ${service} has no environment`);
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, interpolate(v)]));
+}
+
 /** env var → setting spec of one service. */
 export function schemaEnv(svc: Service): Map<string, { required?: boolean; name: string }> {
   const rows = SETTINGS[svc].describe();

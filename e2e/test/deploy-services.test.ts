@@ -11,13 +11,24 @@ import { type KubeEmulator, startKubeEmulator } from "@evtrigger/kube-emulator";
 import { freePort, type NatsServer, startNatsServer, tempDir, waitFor } from "@evtrigger/testkit";
 import { connect } from "@nats-io/transport-node";
 import { stringify } from "yaml";
-import { kubectl, repoRoot, ruleSet, SERVICES, type Service, serviceRules, yamlDocs } from "./deploy-kit.js";
+import {
+  composeEnv,
+  kubectl,
+  repoRoot,
+  ruleSet,
+  SERVICES,
+  type Service,
+  serviceRules,
+  yamlDocs,
+} from "./deploy-kit.js";
 
-// The accounts of deploy/nats/nats.conf (as docker-compose runs NATS): services in EVT, publishers in TEAMS.
-const USER = "evtrigger";
-const PASSWORD = "deploy-test-password";
-const PUBLISHER = "sveltos";
-const PUBLISHER_PASSWORD = "deploy-test-publisher";
+// As docker-compose runs them: the services' environment and NATS' accounts and passwords come from
+// docker-compose.yml and deploy/nats/nats.conf; only addresses and file paths are this machine's.
+const NATS_ENV = composeEnv("nats");
+const USER = composeEnv("gateway").EVT_NATS_USER!;
+const PASSWORD = NATS_ENV.EVT_NATS_PASSWORD!;
+const PUBLISHER = composeEnv("k8s-init").SVELTOS_NATS_USER!;
+const PUBLISHER_PASSWORD = NATS_ENV.SVELTOS_NATS_PASSWORD!;
 
 /** The `accounts { ... }` block of deploy/nats/nats.conf with the passwords its environment would provide. */
 function composeNatsAccounts(): string {
@@ -193,13 +204,11 @@ describe("deploy services", () => {
       procs[svc] = startService(svc, {
         PATH: process.env.PATH ?? "",
         HOME: dir,
+        ...composeEnv(svc),
         EVT_NATS_URL: nats.url,
-        EVT_NATS_USER: USER,
-        EVT_NATS_PASSWORD: PASSWORD,
         EVT_MANAGEMENT_KUBECONFIG: inClusterKubeconfig[svc],
         EVT_HTTP_HOST: "127.0.0.1",
         EVT_HTTP_PORT: String(await freePort()),
-        EVT_LOG_LEVEL: "info",
       });
     }
     for (const svc of SERVICES) {
