@@ -9,7 +9,6 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 ARG PNPM_VERSION=9.15.9
-ARG SERVICE=gateway
 RUN npm install --global --no-audit --no-fund "pnpm@${PNPM_VERSION}"
 WORKDIR /src
 # Dependencies first (cached while the lockfile is unchanged): `pnpm fetch` needs only the lockfile.
@@ -24,6 +23,8 @@ RUN pnpm build
 # pnpm 9's deploy resolves the injected workspace libs' dependencies again (registry metadata, preferring the
 # lockfile's versions); check-deploy-lock fails the build if anything outside the lockfile slipped in.
 COPY scripts/check-deploy-lock.mjs ./scripts/
+# Declared here so every layer above is shared by the three images (an ARG invalidates the RUNs after it).
+ARG SERVICE=gateway
 RUN case "${SERVICE}" in gateway|matcher|applier) ;; *) echo "SERVICE must be gateway, matcher or applier" >&2; exit 1;; esac \
  && pnpm deploy --filter "@evtrigger/${SERVICE}" --prod /out \
  && test -f /out/dist/main.js \
