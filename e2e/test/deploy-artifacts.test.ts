@@ -142,6 +142,12 @@ describe("deploy artifacts", () => {
     for (const svc of SERVICES)
       for (const k of Object.keys(env).filter((k) => k.startsWith("EVT_")))
         expect({ svc, k, known: schemaEnv(svc).has(k) }).toEqual({ svc, k, known: true });
+    // SERVICE is declared after the shared install/build layers, so the three images reuse them.
+    const build = instrs.slice(0, instrs.map((i) => i.op).lastIndexOf("FROM"));
+    const at = (pred: (i: Instr) => boolean) => build.findIndex(pred);
+    expect(at((i) => i.op === "ARG" && i.args.startsWith("SERVICE"))).toBeGreaterThan(
+      at((i) => i.op === "RUN" && i.args === "pnpm build"),
+    );
     // The build only accepts the three services.
     expect(all).toMatch(/case "\$\{SERVICE\}" in gateway\|matcher\|applier\)/);
   });
