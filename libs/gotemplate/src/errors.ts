@@ -6,7 +6,8 @@ export type TemplateErrorCode =
   | "EVT_GOTEMPLATE_EXEC" // execution failed the way Go's Execute fails
   | "EVT_GOTEMPLATE_DEPTH" // recursion deeper than maxDepth (hostile input guard)
   | "EVT_GOTEMPLATE_OUTPUT_LIMIT" // output larger than maxOutputBytes
-  | "EVT_GOTEMPLATE_TIMEOUT"; // execution exceeded timeBudgetMs
+  | "EVT_GOTEMPLATE_TIMEOUT" // execution exceeded timeBudgetMs
+  | "EVT_GOTEMPLATE_INTERNAL"; // a bug in the engine or a function: reported, never thrown raw
 
 export class TemplateError extends Error {
   readonly code: TemplateErrorCode;

@@ -470,7 +470,11 @@ export function execute(tree: Tree, trees: TreeSet, funcs: FuncTable, limits: Ex
         { cause: e },
       );
     }
-    throw e;
+    throw new TemplateError(
+      "EVT_GOTEMPLATE_INTERNAL",
+      `template: ${s.tmplName}: internal error: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
   return s.out;
 }

@@ -134,7 +134,11 @@ export function parse(name: string, text: string, opts: ParseOptions = {}): Temp
         cause: e,
       });
     }
-    throw e;
+    throw new TemplateError(
+      "EVT_GOTEMPLATE_INTERNAL",
+      `template: ${name}: internal error: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
   return new Template(name, trees, funcs);
 }

@@ -237,6 +237,19 @@ describe("exec", () => {
     expect(render('{{ now | date "2006-01-02 15:04" }}', {}, { now })).toBe("2020-01-02 03:04");
   });
 
+  test("exec - an unexpected exception becomes a TemplateError, never a raw throw", () => {
+    class Broken extends GoObject {
+      readonly goType = "main.Broken";
+      readonly goKind: Kind = "struct";
+      format(): string {
+        throw new Error("boom");
+      }
+    }
+    const e = fail("{{ . }}", new Broken());
+    expect(e.code).toBe("EVT_GOTEMPLATE_INTERNAL");
+    expect(e.message).toBe("template: t: internal error: boom");
+  });
+
   test("exec - registerFuncs makes functions visible to later renders", () => {
     expect(() => render("{{ shout1 .s }}", data)).toThrow(/function "shout1" not defined/);
     registerFuncs({ shout1: goFunc(["string"], (s) => `${s as string}!`) });
