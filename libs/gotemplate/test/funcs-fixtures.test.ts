@@ -27,6 +27,7 @@ const load = (name: string): Case[] =>
 const sharedData = readFileSync(fixture("funcs-data.json"), "utf8");
 const named = load("funcs-cases.jsonl");
 const codec = load("funcs-codec-cases.jsonl");
+const fuzz = load("funcs-fuzz-cases.jsonl");
 
 beforeAll(() => {
   setFuncSets({ default: defaultFuncs, text: textFuncs });
@@ -47,6 +48,19 @@ describe("funcs fixtures", () => {
     const got = run(c, JSON.parse(sharedData) as Value);
     if (c.ok) expect(got).toEqual({ id: c.id, ok: true, output: c.output });
     else expect(got).toEqual({ id: c.id, ok: false, error: c.error });
+  });
+
+  test("funcs - random calls with arguments of every type match Go (results and errors)", () => {
+    const mismatches: string[] = [];
+    for (const c of fuzz) {
+      const data = { ...(JSON.parse(sharedData) as Record<string, Value>), t: true };
+      const got = run(c, data);
+      const want = c.ok ? { id: c.id, ok: true, output: c.output } : { id: c.id, ok: false, error: c.error };
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        mismatches.push(`${c.template}\n want ${JSON.stringify(want)}\n got  ${JSON.stringify(got)}`);
+    }
+    expect(fuzz.length).toBeGreaterThanOrEqual(3000);
+    expect(mismatches).toEqual([]);
   });
 
   test("funcs - encoders and decoders match Go on generated values", () => {

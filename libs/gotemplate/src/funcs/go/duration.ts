@@ -2,6 +2,21 @@
 
 export class DurationError extends Error {}
 
+/** The time package's quote(): like strconv.Quote but non-ASCII bytes become \xNN escapes. */
+export function timeQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    if (c >= 0x80 || c < 0x20) {
+      for (const b of Buffer.from(ch, "utf8")) out += `\\x${b.toString(16).padStart(2, "0")}`;
+    } else {
+      if (ch === '"' || ch === "\\") out += "\\";
+      out += ch;
+    }
+  }
+  return `${out}"`;
+}
+
 const UNITS: Record<string, bigint> = {
   ns: 1n,
   us: 1000n,
@@ -18,7 +33,7 @@ const MAX = 2n ** 63n - 1n;
 /** time.ParseDuration. */
 export function parseDuration(s: string): bigint {
   const orig = s;
-  const q = JSON.stringify(orig);
+  const q = timeQuote(orig);
   let neg = false;
   let rest = s;
   if (rest !== "" && (rest[0] === "-" || rest[0] === "+")) {
@@ -39,7 +54,7 @@ export function parseDuration(s: string): bigint {
     const u = um[0];
     if (u === "") throw new DurationError(`time: missing unit in duration ${q}`);
     const unit = UNITS[u];
-    if (unit === undefined) throw new DurationError(`time: unknown unit ${JSON.stringify(u)} in duration ${q}`);
+    if (unit === undefined) throw new DurationError(`time: unknown unit ${timeQuote(u)} in duration ${q}`);
     rest = rest.slice(u.length);
     let v = BigInt(intPart === "" ? "0" : intPart) * unit;
     if (fracPart) {

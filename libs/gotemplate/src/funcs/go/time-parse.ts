@@ -1,5 +1,5 @@
 /** Port of Go's time.ParseInLocation (layout-driven parsing and its ParseError texts). */
-import { quote as goQuote } from "../../print.js";
+import { timeQuote as goQuote } from "./duration.js";
 import { layoutChunks, TimeParseError, type Zone, zoneAt } from "./time.js";
 
 export interface Parsed {

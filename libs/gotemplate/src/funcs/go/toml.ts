@@ -219,6 +219,38 @@ function inlineTrailingComma(src: string): number | undefined {
   return undefined;
 }
 
+/** Rewords a smol-toml error the way BurntSushi 1.2 reports the same mistake (best effort). */
+function burntSushiMessage(e: TomlError, src: string): string {
+  const msg = e.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "";
+  const lineText = src.split("\n")[e.line - 1] ?? "";
+  const key = /^\s*([A-Za-z0-9_.-]+)\s*=/.exec(lineText)?.[1];
+  const lastKey = key === undefined ? "" : ` (last key ${JSON.stringify(key)})`;
+  const atEof =
+    src
+      .slice(
+        src
+          .split("\n")
+          .slice(0, e.line - 1)
+          .join("\n").length + e.column,
+      )
+      .trim() === "";
+  if (msg.startsWith("incomplete key-value")) return "toml: line 0: unexpected EOF; expected key separator '='";
+  if (msg.startsWith("illegal character in key")) {
+    const ch = lineText[e.column - 1] ?? "\n";
+    return `toml: line ${e.line}: expected '.' or '=', but got ${JSON.stringify(ch).replace(/^"|"$/g, "'")} instead`;
+  }
+  if (msg.startsWith("trying to redefine") && key !== undefined) {
+    return `toml: line ${e.line}${lastKey}: Key '${key}' has already been defined.`;
+  }
+  if (msg.startsWith("unfinished string")) return `toml: line 0${lastKey}: unexpected EOF; expected '"'`;
+  if (msg.startsWith("invalid value")) {
+    if (atEof || /=\s*(\[[^\]]*)?$/.test(lineText)) return `toml: line 0${lastKey}: unexpected EOF; expected value`;
+    const found = lineText.slice(lineText.indexOf("=") + 1).trim();
+    return `toml: line ${e.line}${lastKey}: expected value but found ${JSON.stringify(found)} instead`;
+  }
+  return `toml: line ${e.line}: ${msg}`;
+}
+
 /** toml.Unmarshal into map[string]interface{}; `toTime` builds time.Time values. Throws GoTomlError. */
 export function goTomlDecode(src: string, toTime: (d: TomlDate) => Value): Record<string, Value> {
   const comma = inlineTrailingComma(src);
@@ -227,10 +259,7 @@ export function goTomlDecode(src: string, toTime: (d: TomlDate) => Value): Recor
   try {
     parsed = parse(src, { integersAsBigInt: true });
   } catch (e) {
-    if (e instanceof TomlError) {
-      const first = e.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "";
-      throw new GoTomlError(`toml: line ${e.line}: ${first}`);
-    }
+    if (e instanceof TomlError) throw new GoTomlError(burntSushiMessage(e, src));
     throw e;
   }
   return convert(parsed, toTime) as Record<string, Value>;

@@ -15,6 +15,7 @@ import {
   type Value,
 } from "../../value.js";
 import { strval } from "../conv.js";
+import { SemverVersion } from "./semver.js";
 
 const ANY = "interface {}";
 const S = "string";
@@ -63,6 +64,9 @@ export function mergoMerge(dst: GoMap, src: GoMap, overwrite: boolean, depth = 0
 
 function copyValue(v: Value, depth: number): Value {
   if (depth > 10000) throw new FuncError("deepCopy: maximum depth exceeded");
+  // copystructure cannot see *semver.Version's unexported fields: the copy is a zero Version.
+  if (v instanceof SemverVersion)
+    return new SemverVersion({ major: 0n, minor: 0n, patch: 0n, pre: "", metadata: "", original: "" });
   if (Array.isArray(v)) {
     const out = v.map((x) => copyValue(x, depth + 1));
     const t = typeName(v);
