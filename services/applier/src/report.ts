@@ -42,7 +42,8 @@ export function reporter(
           ...(origin ? { origin: { stream: STREAMS.matches.name, ...origin } } : {}),
           ...(body ? truncateBody(body) : {}),
         },
-        `${match.eventTrigger}:${match.eventMsgId}`,
+        // The match's stream sequence too: a redelivery dedups, an `evtctl dlq replay` that fails again is a new letter.
+        `${match.eventTrigger}:${match.eventMsgId}${origin ? `:${origin.seq}` : ""}`,
       );
       logger.warn("match failed permanently; dead-lettered", {
         trigger: match.eventTrigger,
