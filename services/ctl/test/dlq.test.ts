@@ -222,16 +222,26 @@ spec: {}
     expect(show.out).toContain(letter!.letter.reason);
     expect(show.out).toContain('"eventTrigger":"manage-namespace"'); // the body, decoded
 
-    // Fix the ConfigMap, then re-drive.
+    // Replayed before the fix: it fails again and shows up as a new dead letter, not silently deduplicated.
+    const early = await capture(() => dlq.run(["replay", String(letter!.seq), "-s", nats.url]));
+    expect(early.code).toBe(0);
+    const earlySeq = Number(/ #(\d+) \(msg id replay:\d+:1\)/.exec(early.out)?.[1]);
+    await waitFor(
+      async () => (await listDeadLetters(bus.jsm, { stage: "applier" })).find((d) => d.letter.origin?.seq === earlySeq),
+      { what: "a new dead letter for the replay that failed again" },
+    );
+    expect(await namespaceExists("mgianluc")).toBe(false);
+
+    // Fix the ConfigMap, then re-drive (again, so explicitly).
     const before = store.snapshot().version;
     writeFileSync(join(dir, "trigger.yaml"), triggerYaml("{{ .CloudEvent.subject }}"));
     await waitFor(() => store.snapshot().version > before, { what: "fixed ConfigMap loaded" });
-    const replay = await capture(() => dlq.run(["replay", String(letter!.seq), "-s", nats.url]));
+    const replay = await capture(() => dlq.run(["replay", String(letter!.seq), "--force", "-s", nats.url]));
     expect(replay.err).toBe("");
     expect(replay.code).toBe(0);
     expect(replay.out).toMatch(
       new RegExp(
-        `^replayed\\s+EVT_DLQ #${letter!.seq} -> EVT_MATCHES evt\\.matches\\.\\d+ #\\d+ \\(msg id replay:${letter!.seq}:1\\)`,
+        `^replayed\\s+EVT_DLQ #${letter!.seq} -> EVT_MATCHES evt\\.matches\\.\\d+ #\\d+ \\(msg id replay:${letter!.seq}:2\\)`,
       ),
     );
     await waitFor(() => namespaceExists("mgianluc"), { what: "Namespace mgianluc after the replay" });
@@ -241,15 +251,16 @@ spec: {}
     expect(again.code).toBe(1);
     expect(again.out).toMatch(/already-replayed .*--force/);
     const listed = await capture(() => dlq.run(["list", "-s", nats.url, "--stage", "applier"]));
-    expect(listed.out.split("\n")[1]).toMatch(/\s1\s+/);
+    const row = listed.out.split("\n").find((l) => l.startsWith(`${letter!.seq} `));
+    expect(row).toMatch(/\s2\s+/); // REPLAYED
     // The original match expired from EVT_MATCHES: the dead letter kept the whole body, which is re-published.
     const origin = letter!.letter.origin!;
     const original = await bus.jsm.streams.getMessage("EVT_MATCHES", { seq: origin.seq });
     await bus.jsm.streams.deleteMessage("EVT_MATCHES", origin.seq);
     const forced = await capture(() => dlq.run(["replay", String(letter!.seq), "--force", "-s", nats.url]));
     expect(forced.code).toBe(0);
-    expect(forced.out).toContain(`replay:${letter!.seq}:2`);
-    const seq = Number(/ #(\d+) \(msg id replay:\d+:2\)/.exec(forced.out)?.[1]);
+    expect(forced.out).toContain(`replay:${letter!.seq}:3`);
+    const seq = Number(/ #(\d+) \(msg id replay:\d+:3\)/.exec(forced.out)?.[1]);
     const copy = await bus.jsm.streams.getMessage("EVT_MATCHES", { seq });
     expect(copy!.subject).toBe(origin.subject);
     expect(new TextDecoder().decode(copy!.data)).toBe(new TextDecoder().decode(original!.data));
