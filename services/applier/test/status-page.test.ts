@@ -338,4 +338,34 @@ describe("status page", () => {
     expect(cells(html, "clusters")[0]![3]).toBe("active (stale)");
     expect(cells(html, "events")).toEqual([["No matched events recorded."]]);
   });
+  test("status page - requests within minIntervalMs share one collection; later ones see new data", async () => {
+    const inventory = await openInventory(bus.kvm);
+    const cached = await startServiceHttp({
+      service: "applier",
+      logger: createLogger({ service: "applier", level: "error", stream: { write() {} } }),
+      metrics: createMetrics({ service: "applier", defaultMetrics: false }),
+      checks: {},
+      routes: statusPageRoutes({ bus, config: store, inventory }, { minIntervalMs: 60_000 }),
+    });
+    const fresh = await startServiceHttp({
+      service: "applier",
+      logger: createLogger({ service: "applier", level: "error", stream: { write() {} } }),
+      metrics: createMetrics({ service: "applier", defaultMetrics: false }),
+      checks: {},
+      routes: statusPageRoutes({ bus, config: store, inventory }, { minIntervalMs: 0 }),
+    });
+    try {
+      const count = async (url: string) =>
+        /Dead letters in EVT_DLQ: (\d+)\./.exec(await (await fetch(`${url}/`)).text())?.[1];
+      const a = await count(cached.url);
+      const b = await count(fresh.url);
+      expect(a).toBe(b);
+      await deadLetter(bus.js, { stage: "matcher", code: "EVT_X", reason: "one more" }, "t-cache");
+      expect(await count(cached.url)).toBe(a);
+      expect(await count(fresh.url)).toBe(String(Number(b) + 1));
+    } finally {
+      await cached.close();
+      await fresh.close();
+    }
+  });
 });
