@@ -325,7 +325,8 @@ function syntaxMessage(doc: Document, src: string): string {
     case "UNEXPECTED_TOKEN":
       if (/flow-(map|seq)-end/.test(msg)) return "yaml: did not find expected node content";
       if (msg.includes("block-seq-ind")) return "yaml: block sequence entries are not allowed in this context";
-      if (msg.startsWith("Block scalar header includes extra characters")) return "yaml: did not find expected comment or line break";
+      if (msg.startsWith("Block scalar header includes extra characters"))
+        return "yaml: did not find expected comment or line break";
       if (msg.includes("at node end")) {
         const what = previousIsSeqEntry(src, line) ? "'-' indicator" : "key";
         return `yaml: line ${Math.max(line - 1, 1)}: did not find expected ${what}`;
