@@ -87,7 +87,7 @@ function pct(sorted: number[], p: number): number {
 
 const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 
-async function publishLogins(bus: Bus, from: number, n: number, prefix: string): Promise<void> {
+async function publishLogins(bus: Bus, from: number, n: number, prefix: string, logout = false): Promise<void> {
   const cluster = { namespace: "default", name: "bench", kind: "SveltosCluster" as const };
   const pending: Promise<unknown>[] = [];
   for (let i = 0; i < n; i++) {
@@ -108,10 +108,10 @@ async function publishLogins(bus: Bus, from: number, n: number, prefix: string):
         specversion: "1.0",
         id: String(from + i),
         source: "auth.example.com",
-        type: "auth.example.com.login",
+        type: logout ? "auth.example.com.logout" : "auth.example.com.login",
         subject: user,
         datacontenttype: "application/json",
-        data: { message: `User ${user} login`, organization: "acme" },
+        data: { message: `User ${user} ${logout ? "logout" : "login"}`, organization: "acme" },
       },
     };
     const key = `bench|auth.example.com|${user}`;
@@ -143,6 +143,26 @@ async function rawApplies(kube: KubeEmulator, n: number, concurrency: number, pr
           },
           "bench-raw",
         );
+      }
+    }),
+  );
+  const secs = (performance.now() - started) / 1000;
+  client.close();
+  return n / secs;
+}
+
+/** Raw baseline for deletes: DELETE of the raw objects created by the apply baseline. */
+async function rawDeletes(kube: KubeEmulator, n: number, concurrency: number): Promise<number> {
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const kc = new KubeConfig();
+  kc.loadFromFile(kube.kubeconfigPath);
+  const client = await makeClusterClient(kc, "bench");
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        await client.request("DELETE", `/api/v1/namespaces/default/configmaps/raw-${concurrency}-${i}`);
       }
     }),
   );
@@ -210,7 +230,28 @@ spec: {}
     });
     await waitFor(() => applied >= events, { timeoutMs: 600_000, intervalMs: 5 });
     const perSec = events / ((performance.now() - started) / 1000);
+
+    // Deletes: the same users log out (ownership check + DELETE per object, then the tombstone).
+    let deleted = 0;
+    const deleter = await startApplier({
+      bus,
+      store,
+      registry: new ClusterRegistry(store),
+      logger: quiet,
+      metrics: createMetrics({ service: "applier", defaultMetrics: false }),
+      concurrency,
+      maxAckPending: concurrency * 4,
+      onTimed: (t) => {
+        deleted += t.results.filter((r) => r.outcome === "deleted").length;
+      },
+    });
     await applier.close();
+    const delStarted = performance.now();
+    await publishLogins(bus, 10_000_000, events, "t-", true);
+    await waitFor(() => deleted >= events, { timeoutMs: 600_000, intervalMs: 5 });
+    const delPerSec = events / ((performance.now() - delStarted) / 1000);
+    await deleter.close();
+    const rawDelPerSec = await rawDeletes(kube, Math.ceil(events / 3), concurrency);
 
     // Overhead: one match at a time, so handler time minus API wait is the applier's own work (render, KV
     // fencing and recording, decoding, bookkeeping), not queueing behind other matches.
@@ -244,6 +285,15 @@ spec: {}
         baselineName: "raw server-side apply of the same objects, best of concurrency 1/8/32",
         ratio: round(perSec / rawPerSec),
         note: `${events} login matches, concurrency ${concurrency}; each does KV read + SSA + KV CAS write (${timings.length - events} retried deliveries)`,
+      },
+      {
+        name: "applier: deleted events/s from the emulator",
+        value: round(delPerSec, 1),
+        unit: "events/s",
+        baseline: round(rawDelPerSec, 1),
+        baselineName: `raw DELETE of the same kind, concurrency ${concurrency}`,
+        ratio: round(delPerSec / rawDelPerSec),
+        note: "each logout: KV read, label sweep list, ownership GET + DELETE, KV CAS tombstone",
       },
       {
         name: "applier: own overhead per event p50",

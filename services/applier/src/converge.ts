@@ -22,6 +22,11 @@ export interface ConvergeDeps {
   onApplied?: (cluster: string, ref: DeployedObject) => void;
   /** Time spent rendering, ms (metrics). */
   onRendered?: (ms: number) => void;
+  /**
+   * Delete: also sweep the cluster by owner labels, for objects a crash kept out of the inventory. A list per
+   * kind is costly on big clusters, so callers ask for it only when a record may be missing.
+   */
+  sweep?: boolean;
 }
 
 export interface Converged {
@@ -107,10 +112,11 @@ export async function converge(d: Desired, prev: InventoryEntry | undefined, dep
 }
 
 /**
- * Everything to remove for a Delete: what the inventory recorded, plus a label sweep over the recorded kinds
- * and the kinds the trigger's templates produce now, which finds objects whose record a crash lost.
+ * Everything to remove for a Delete: what the inventory recorded, plus (with `sweep`) a label sweep over the
+ * recorded kinds and the kinds the trigger's templates produce now, which finds objects whose record a crash lost.
  */
 async function deleteTargets(d: Desired, recorded: DeployedObject[], deps: ConvergeDeps): Promise<DeployedObject[]> {
+  if (!deps.sweep) return recorded;
   const kinds = new Map<string, { apiVersion: string; kind: string }>();
   for (const o of recorded) kinds.set(`${o.apiVersion}|${o.kind}`, o);
   try {

@@ -177,7 +177,8 @@ export class Reconciler {
         }
         return { key, cluster: desired.cluster, action: desired.action, outcome: "stale" };
       }
-      const converged = await this.converge(desired, cur?.entry, snapshot);
+      // Sweep when a record may be missing: no entry yet, or a redelivery after a crash half-way.
+      const converged = await this.converge(desired, cur?.entry, snapshot, !cur || redelivered);
       touched = converged.objects;
       const entry = this.entryOf(desired, converged);
       try {
@@ -245,7 +246,7 @@ export class Reconciler {
       };
       // A stored Delete must also remove what we just applied; a stored Create prunes against itself.
       const prev: InventoryEntry = w.action === "Delete" ? { ...w, action: "Create", objects: touched } : w;
-      const converged = await this.converge(desired, prev, snapshot);
+      const converged = await this.converge(desired, prev, snapshot, true);
       touched = [...touched, ...converged.objects];
       try {
         await this.d.inventory.put(key, this.entryOf(desired, converged), cur.revision);
@@ -277,7 +278,7 @@ export class Reconciler {
     throw tooManyConflicts(key);
   }
 
-  private async converge(d: Desired, prev: InventoryEntry | undefined, snapshot: ConfigSnapshotLike) {
+  private async converge(d: Desired, prev: InventoryEntry | undefined, snapshot: ConfigSnapshotLike, sweep = false) {
     const client = await this.d.clients.get(d.cluster);
     return converge(d, prev, {
       snapshot,
@@ -286,6 +287,7 @@ export class Reconciler {
       fieldManager: this.d.fieldManager,
       onApplied: (cluster, ref) => this.d.onApplied?.(cluster, ref, d),
       onRendered: (ms) => this.d.onRendered?.(d.trigger, ms),
+      sweep,
     });
   }
 
