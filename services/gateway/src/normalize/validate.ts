@@ -32,9 +32,12 @@ const attributesSchema = {
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 const checkAttributes = ajv.compile(attributesSchema);
 
-/** C0 controls, DEL and C1 controls: never legitimate in identifiers, and dangerous in names and labels. */
+/**
+ * C0 controls, DEL and C1 controls: never legitimate in identifiers, and dangerous in names and labels. Refused in
+ * every string attribute, extensions included: templates read them too (`.CloudEvent.myext`), so a newline there
+ * could smuggle YAML documents into a rendered policy.
+ */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const NO_CONTROL_ATTRS = ["id", "source", "type", "subject"] as const;
 
 // RFC 3339 date-time (the CloudEvents Timestamp type).
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
@@ -146,8 +149,7 @@ export function validateEvent(
     } else if (v !== null) attrs[k] = v;
   }
   if (!checkAttributes(attrs)) return { rejection: describeAjv(checkAttributes.errors![0]!, where) };
-  for (const a of NO_CONTROL_ATTRS) {
-    const v = attrs[a];
+  for (const [a, v] of Object.entries(attrs)) {
     if (typeof v === "string" && CONTROL.test(v)) {
       const at = v.search(CONTROL);
       return {
