@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultFuncs, textFuncs } from "../src/funcs/index.js";
-import { renderCase, setFuncSets, type Value } from "../src/internal.js";
+import { createFuncs, defaultFuncs, textFuncs } from "../src/funcs/index.js";
+import { parse, renderCase, setFuncSets, TemplateError, type Value } from "../src/internal.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => join(here, "fixtures", name);
@@ -28,6 +28,7 @@ const sharedData = readFileSync(fixture("funcs-data.json"), "utf8");
 const named = load("funcs-cases.jsonl");
 const codec = load("funcs-codec-cases.jsonl");
 const fuzz = load("funcs-fuzz-cases.jsonl");
+const yaml3 = load("funcs-yaml3-cases.jsonl");
 
 beforeAll(() => {
   setFuncSets({ default: defaultFuncs, text: textFuncs });
@@ -60,6 +61,27 @@ describe("funcs fixtures", () => {
         mismatches.push(`${c.template}\n want ${JSON.stringify(want)}\n got  ${JSON.stringify(got)}`);
     }
     expect(fuzz.length).toBeGreaterThanOrEqual(3000);
+    expect(mismatches).toEqual([]);
+  });
+
+  test('funcs - toYaml/fromYaml follow gopkg.in/yaml.v3 when asked (createFuncs({ yaml: "v3" }))', () => {
+    const funcs = createFuncs({ yaml: "v3" });
+    const mismatches: string[] = [];
+    for (const c of yaml3) {
+      let got: { id: string; ok: boolean; output?: string; error?: string };
+      try {
+        got = { id: c.id, ok: true, output: parse(c.id, c.template, { funcs }).execute(c.data ?? null) };
+      } catch (e) {
+        if (!(e instanceof TemplateError)) throw e;
+        got = { id: c.id, ok: false, error: e.message };
+      }
+      const want = c.ok ? { id: c.id, ok: true, output: c.output } : { id: c.id, ok: false, error: c.error };
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        mismatches.push(
+          `${c.template} ${JSON.stringify(c.data)}\n want ${JSON.stringify(want)}\n got  ${JSON.stringify(got)}`,
+        );
+    }
+    expect(yaml3.length).toBeGreaterThan(400);
     expect(mismatches).toEqual([]);
   });
 

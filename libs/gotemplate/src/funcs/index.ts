@@ -5,21 +5,23 @@
  */
 import type { FuncMap } from "../value.js";
 import { defaultSprigEnv, type SprigEnv, sprigFuncMap } from "./sprig/index.js";
-import { sveltosFuncMap, sveltosFuncs } from "./sveltos.js";
+import { sveltosFuncMap, sveltosFuncs, type YamlFlavor } from "./sveltos.js";
 
 export interface FuncsOptions {
   /** Clock, randomness and environment for sprig (tests inject a fixed clock). */
   env?: Partial<SprigEnv>;
+  /** YAML library behind toYaml/fromYaml/fromYamlArray (default "sigs", see YamlFlavor). */
+  yaml?: YamlFlavor;
 }
 
 /** A fresh "default" function map (sprig + Sveltos overrides) over an optional injected environment. */
 export function createFuncs(opts: FuncsOptions = {}): FuncMap {
   const env: SprigEnv = { ...defaultSprigEnv(), ...opts.env };
-  return Object.assign(Object.create(null) as FuncMap, sprigFuncMap(env), sveltosFuncMap());
+  return Object.assign(Object.create(null) as FuncMap, sprigFuncMap(env), sveltosFuncMap(opts.yaml));
 }
 
 export const defaultFuncs: FuncMap = createFuncs();
 export const textFuncs: FuncMap = createFuncs();
 
-export type { SprigEnv };
+export type { SprigEnv, YamlFlavor };
 export { sprigFuncMap, sveltosFuncMap, sveltosFuncs };

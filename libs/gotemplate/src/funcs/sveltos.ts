@@ -4,9 +4,10 @@
  */
 import { FuncError, type FuncMap, GoInt, type GoMap, goFunc, isMap, newMap, typeName, type Value } from "../value.js";
 import { GoJsonError, goJsonMarshal, goJsonParse } from "./go/json.js";
-import { UTC } from "./go/time.js";
+import { TimeParseError, UTC } from "./go/time.js";
+import { parseTime } from "./go/time-parse.js";
 import { GoTomlError, goTomlDecode, goTomlEncode } from "./go/toml.js";
-import { GoYamlError, goYamlMarshal, goYamlUnmarshal, jsonKind } from "./go/yaml.js";
+import { GoYamlError, goYaml3Unmarshal, goYamlMarshal, goYamlUnmarshal, jsonKind } from "./go/yaml.js";
 import { GoYaml3Error, goYaml3Marshal } from "./go/yaml3.js";
 import { GoTime } from "./sprig/date.js";
 
@@ -94,8 +95,64 @@ function fromToml(s: string): GoMap {
   }
 }
 
+/**
+ * Which YAML library toYaml/fromYaml follow: "sigs" = sigs.k8s.io/yaml (JSON round trip; what the project's
+ * conformance corpus records), "v3" = gopkg.in/yaml.v3 (what current libsveltos funcmap.go imports).
+ */
+export type YamlFlavor = "sigs" | "v3";
+
+const V3_TIME_LAYOUTS = [
+  "2006-1-2T15:4:5.999999999Z07:00",
+  "2006-1-2t15:4:5.999999999Z07:00",
+  "2006-1-2 15:4:5.999999999",
+  "2006-1-2",
+];
+
+/** yaml.v3 parseTimestamp: time.Parse over its layouts (UTC default, fixed zones for other offsets). */
+const toTime = (s: string): Value => {
+  for (const layout of V3_TIME_LAYOUTS) {
+    try {
+      const p = parseTime(layout, s, UTC, UTC);
+      return new GoTime(p.ms, p.nsExtra, p.zone);
+    } catch (e) {
+      if (!(e instanceof TimeParseError)) throw e;
+    }
+  }
+  return s;
+};
+
+function yaml3Funcs(): FuncMap {
+  const decode = (s: string, target: "map" | "slice"): Value => goYaml3Unmarshal(s, target, toTime);
+  return {
+    toYaml: goFunc([ANY], (v) => {
+      try {
+        return trimNl(goYaml3Marshal(v));
+      } catch (e) {
+        if (known(e)) return "";
+        throw e;
+      }
+    }),
+    fromYaml: goFunc([S], (s) => {
+      try {
+        return (decode(s as string, "map") as GoMap | null) ?? newMap();
+      } catch (e) {
+        if (known(e)) return errMap(e.message);
+        throw e;
+      }
+    }),
+    fromYamlArray: goFunc([S], (s) => {
+      try {
+        return (decode(s as string, "slice") as Value[] | null) ?? [];
+      } catch (e) {
+        if (known(e)) return [e.message];
+        throw e;
+      }
+    }),
+  };
+}
+
 /** libsveltos funcmap extras (override sprig's toJson/fromJson). */
-export function sveltosEncodingFuncs(): FuncMap {
+export function sveltosEncodingFuncs(yaml: YamlFlavor = "sigs"): FuncMap {
   return {
     toYaml: goFunc([ANY], (v) => {
       try {
@@ -128,6 +185,7 @@ export function sveltosEncodingFuncs(): FuncMap {
       }
     }),
     fromToml: goFunc([S], (s) => fromToml(s as string)),
+    ...(yaml === "v3" ? yaml3Funcs() : {}),
   };
 }
 
@@ -240,8 +298,8 @@ export function sveltosResourceFuncs(): FuncMap {
 }
 
 /** Every Sveltos function (encoders + resource helpers). */
-export function sveltosFuncMap(): FuncMap {
-  return { ...sveltosEncodingFuncs(), ...sveltosResourceFuncs() };
+export function sveltosFuncMap(yaml: YamlFlavor = "sigs"): FuncMap {
+  return { ...sveltosEncodingFuncs(yaml), ...sveltosResourceFuncs() };
 }
 
 export const sveltosFuncs: FuncMap = sveltosFuncMap();

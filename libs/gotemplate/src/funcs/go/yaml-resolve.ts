@@ -54,9 +54,30 @@ export function isYamlTimestamp(s: string): boolean {
   return m[10] === undefined; // space form has none
 }
 
-export function resolvePlain(s: string): Resolved {
+/** yaml.v3: YAML 1.1 words such as yes/on/y are plain strings; only true/false spellings are booleans. */
+const OLD_BOOLS = new Set([
+  "y",
+  "Y",
+  "yes",
+  "Yes",
+  "YES",
+  "on",
+  "On",
+  "ON",
+  "n",
+  "N",
+  "no",
+  "No",
+  "NO",
+  "off",
+  "Off",
+  "OFF",
+]);
+
+export function resolvePlain(s: string, v3 = false): Resolved {
   const h = hint(s[0]);
   if (h === "") return { tag: "str", value: s };
+  if (v3 && OLD_BOOLS.has(s)) return { tag: "str", value: s };
   const fromMap = MAP.get(s);
   if (fromMap) return fromMap;
   if (h === ".") {

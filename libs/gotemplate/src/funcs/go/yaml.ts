@@ -160,6 +160,8 @@ interface Ctx {
   doc: Document;
   src: string;
   depth: number;
+  /** yaml.v3 semantics (YAML 1.2 booleans, timestamps as time.Time through `time`). */
+  v3?: { time: (s: string) => Value };
 }
 
 /** libyaml: a block scalar ending the input without a final newline has no trailing line break. */
@@ -170,13 +172,14 @@ function blockAtEof(n: Scalar, src: string, raw: string): string {
   return raw;
 }
 
-function scalarValue(n: Scalar, src: string): Value {
+function scalarValue(n: Scalar, src: string, v3?: Ctx["v3"]): Value {
   const raw = blockAtEof(n, src, String(n.value ?? ""));
   const tag = n.tag;
   if (tag === `${TAG}str` || tag === "!") return raw;
   if (tag === `${TAG}binary`) return Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("latin1");
   if (n.type !== "PLAIN" && tag === undefined) return raw;
-  const r = resolvePlain(raw);
+  const r = resolvePlain(raw, v3 !== undefined);
+  if (v3 && r.tag === "timestamp" && tag === undefined) return v3.time(raw);
   if (tag?.startsWith(TAG) && tag !== `${TAG}${r.tag}`) {
     if (!(tag === `${TAG}float` && r.tag === "int")) {
       throw new GoYamlError(`yaml: cannot decode !!${r.tag} \`${raw}\` as a !!${tag.slice(TAG.length)}`);
@@ -205,10 +208,11 @@ function decodeNode(n: Node | null | undefined, c: Ctx): Value {
     if (target === undefined) throw new GoYamlError(`yaml: unknown anchor '${n.source}' referenced`);
     return decodeNode(target, { ...c, depth: c.depth + 1 });
   }
-  if (isScalar(n)) return scalarValue(n, c.src);
+  if (isScalar(n)) return scalarValue(n, c.src, c.v3);
   if (isSeq(n)) return n.items.map((x) => decodeNode(x as Node, { ...c, depth: c.depth + 1 }));
   if (isMap(n)) {
     const m = newMap();
+    let seen: Map<string, number> | undefined;
     for (const pair of n.items) {
       const k = pair.key as Node | null;
       if (isScalar(k) && k.type === "PLAIN" && String(k.value) === "<<" && k.tag === undefined) {
@@ -220,10 +224,23 @@ function decodeNode(n: Node | null | undefined, c: Ctx): Value {
         throw new GoYamlError("yaml: did not find expected key");
       }
       const key = decodeNode(k, { ...c, depth: c.depth + 1 });
-      if (key !== null && typeof key === "object" && !(key instanceof GoInt)) {
+      if (key !== null && typeof key === "object" && !(key instanceof GoInt) && !(key instanceof GoObject)) {
         throw new GoYamlError(`yaml: invalid map key: ${goSharpV(key)}`);
       }
-      mapSet(m, keyString(key, pair.value), decodeNode(pair.value as Node, { ...c, depth: c.depth + 1 }));
+      // yaml.v3 keys keep their text ("1e2" stays "1e2") and may not repeat.
+      const name = c.v3 && isScalar(k) ? String(k.value ?? "") : keyString(key, pair.value);
+      if (c.v3) {
+        const line = lineOf(c.src, k?.range?.[0] ?? 0);
+        seen ??= new Map<string, number>();
+        const first = seen.get(name);
+        if (first !== undefined) {
+          throw new GoYamlError(
+            `yaml: unmarshal errors:\n  line ${line}: mapping key ${JSON.stringify(name)} already defined at line ${first}`,
+          );
+        }
+        seen.set(name, line);
+      }
+      mapSet(m, name, decodeNode(pair.value as Node, { ...c, depth: c.depth + 1 }));
     }
     return m;
   }
@@ -359,6 +376,55 @@ export function goYamlUnmarshal(src: string): Value {
     }
     throw e;
   }
+}
+
+const lineOf = (src: string, offset: number): number => src.slice(0, offset).split("\n").length;
+
+const V3_KINDS: [(v: Value) => boolean, string][] = [
+  [(v) => Array.isArray(v), "!!seq"],
+  [(v) => typeof v === "string", "!!str"],
+  [(v) => typeof v === "boolean", "!!bool"],
+  [(v) => typeof v === "number", "!!float"],
+  [(v) => v instanceof GoInt, "!!int"],
+];
+
+/** yaml.v3's tag name for a decoded value in "cannot unmarshal !!seq into ..." errors. */
+function v3Kind(v: Value): string {
+  for (const [test, name] of V3_KINDS) if (test(v)) return name;
+  return isScalarTimestamp(v) ? "!!timestamp" : "!!map";
+}
+const isScalarTimestamp = (v: Value): boolean => v instanceof GoObject && v.goType === "time.Time";
+
+/**
+ * gopkg.in/yaml.v3 Unmarshal (what current libsveltos uses) into `target`: ints stay Go ints, timestamps
+ * become time.Time, NaN is allowed, YAML 1.1 yes/no are strings. Throws GoYamlError with v3's texts.
+ */
+export function goYaml3Unmarshal(src: string, target: "map" | "slice", time: (s: string) => Value): Value {
+  const docs = parseAllDocuments(src, { version: "1.1", schema: "failsafe", uniqueKeys: false, strict: false });
+  const doc = (Array.isArray(docs) ? docs : [])[0];
+  if (!doc) return null;
+  if (doc.errors.length > 0) throw new GoYamlError(syntaxMessage(doc, src));
+  const directive = /^%YAML\s+(\S+)/m.exec(src.slice(0, Math.max(src.indexOf("\n---"), 0)));
+  if (directive && directive[1] !== "1.1") throw new GoYamlError("yaml: found incompatible YAML document");
+  const v = decodeNode(doc.contents as Node | null, { doc, src, depth: 0, v3: { time } });
+  if (v === null || v === undefined) return null;
+  const isMapV = typeof v === "object" && !Array.isArray(v) && !(v instanceof GoInt) && !(v instanceof GoObject);
+  if ((target === "map" && !isMapV) || (target === "slice" && !Array.isArray(v))) {
+    const node = doc.contents as Node | null;
+    const into = target === "map" ? "map[string]interface {}" : "[]interface {}";
+    // v3's terror: scalars show their text, cut to 7 bytes and "..." past 10.
+    let text = "";
+    if (isScalar(node)) {
+      const raw = String(node.value ?? "");
+      const b = Buffer.from(raw, "utf8");
+      text = b.length > 10 ? ` \`${b.subarray(0, 7).toString("utf8")}...\`` : ` \`${raw}\``;
+    }
+    const kind = isScalar(node) && !node.tag && node.type !== "PLAIN" ? "!!str" : v3Kind(v);
+    throw new GoYamlError(
+      `yaml: unmarshal errors:\n  line ${lineOf(src, node?.range?.[0] ?? 0)}: cannot unmarshal ${kind}${text} into ${into}`,
+    );
+  }
+  return v;
 }
 
 /** The Go kind json.Unmarshal reports for a decoded value ("array", "string", ...). */

@@ -105,6 +105,9 @@ function toNode(v: Value, depth: number): YNode {
   if (v instanceof GoComplex) throw new GoYaml3Error("cannot marshal type: complex128");
   if (v instanceof GoObject) {
     const j = (v as Partial<JsonMarshaler>).goJson;
+    // yaml.v3 writes time.Time as a plain RFC 3339 scalar.
+    if (v.goType === "time.Time" && typeof j === "function")
+      return { k: "scalar", text: String(j.call(v)), str: false };
     return typeof j === "function" ? toNode(j.call(v), depth + 1) : { k: "map", entries: [] };
   }
   if (Array.isArray(v)) return { k: "seq", items: v.map((x) => toNode(x, depth + 1)) };
