@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type Bus, connectBus, decodeRecord, type EventEnvelope, STREAMS } from "@evtrigger/bus";
+import { type Bus, connectBus, type DeadLetter, decodeRecord, type EventEnvelope, STREAMS } from "@evtrigger/bus";
 import { tempDir, waitFor } from "@evtrigger/testkit";
 import { type JetStreamClient, jetstream } from "@nats-io/jetstream";
 import { parse as parseYaml } from "yaml";
@@ -289,4 +289,19 @@ export async function useJetStreamSource(s: FaultStack, stream = "USERS", subjec
     intervalMs: 200,
     what: `the gateway's consumer on ${stream}`,
   });
+}
+
+/** Every dead letter on EVT_DLQ so far. */
+export async function deadLetters(bus: Bus): Promise<DeadLetter[]> {
+  const info = await bus.jsm.streams.info(STREAMS.dlq.name);
+  const out: DeadLetter[] = [];
+  if (info.state.messages === 0) return out;
+  const c = await bus.js.consumers.get(STREAMS.dlq.name);
+  const msgs = await c.consume();
+  for await (const m of msgs) {
+    out.push(decodeRecord(m.data) as DeadLetter);
+    if (m.info.pending === 0 || m.seq >= info.state.last_seq) break;
+  }
+  await msgs.close();
+  return out;
 }
