@@ -120,3 +120,14 @@ describe("yaml unmarshal (yaml.v2 + JSON)", () => {
     expect(goYamlUnmarshal("n: 12345678901234567890").n).not.toBeInstanceOf(GoInt);
   });
 });
+
+describe("yaml limits", () => {
+  test("yaml - alias bombs fail like yaml.v2's excessive aliasing check", () => {
+    let doc = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (let i = 1; i < 10; i++)
+      doc += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(", ")}]\n`;
+    expect(() => goYamlUnmarshal(doc)).toThrow("yaml: document contains excessive aliasing");
+  });
+});

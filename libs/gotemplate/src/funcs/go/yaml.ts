@@ -162,7 +162,11 @@ interface Ctx {
   depth: number;
   /** yaml.v3 semantics (YAML 1.2 booleans, timestamps as time.Time through `time`). */
   v3?: { time: (s: string) => Value };
+  /** Decoded-node budget shared by the whole document: alias bombs stop here, as in yaml.v2/v3. */
+  budget: { nodes: number };
 }
+
+const MAX_DECODED_NODES = 500_000;
 
 /** libyaml: a block scalar ending the input without a final newline has no trailing line break. */
 function blockAtEof(n: Scalar, src: string, raw: string): string {
@@ -202,6 +206,7 @@ function scalarValue(n: Scalar, src: string, v3?: Ctx["v3"]): Value {
 /** yaml.v2 decoding into interface{}: maps keep Go-typed keys until keyString converts them. */
 function decodeNode(n: Node | null | undefined, c: Ctx): Value {
   if (n === null || n === undefined) return null;
+  if (++c.budget.nodes > MAX_DECODED_NODES) throw new GoYamlError("yaml: document contains excessive aliasing");
   if (c.depth > 10000) throw new GoYamlError("yaml: exceeded max depth of 10000");
   if (isAlias(n)) {
     const target = n.resolve(c.doc) as Node | undefined;
@@ -369,7 +374,7 @@ export function goYamlUnmarshal(src: string): Value {
   if (directive && directive[1] !== "1.1")
     throw new GoYamlError("error converting YAML to JSON: yaml: found incompatible YAML document");
   try {
-    return jsonify(decodeNode(doc.contents as Node | null, { doc, src, depth: 0 }));
+    return jsonify(decodeNode(doc.contents as Node | null, { doc, src, depth: 0, budget: { nodes: 0 } }));
   } catch (e) {
     if (e instanceof GoYamlError || e instanceof GoJsonError) {
       throw new GoYamlError(`error converting YAML to JSON: ${e.message}`);
@@ -406,7 +411,7 @@ export function goYaml3Unmarshal(src: string, target: "map" | "slice", time: (s:
   if (doc.errors.length > 0) throw new GoYamlError(syntaxMessage(doc, src));
   const directive = /^%YAML\s+(\S+)/m.exec(src.slice(0, Math.max(src.indexOf("\n---"), 0)));
   if (directive && directive[1] !== "1.1") throw new GoYamlError("yaml: found incompatible YAML document");
-  const v = decodeNode(doc.contents as Node | null, { doc, src, depth: 0, v3: { time } });
+  const v = decodeNode(doc.contents as Node | null, { doc, src, depth: 0, v3: { time }, budget: { nodes: 0 } });
   if (v === null || v === undefined) return null;
   const isMapV = typeof v === "object" && !Array.isArray(v) && !(v instanceof GoInt) && !(v instanceof GoObject);
   if ((target === "map" && !isMapV) || (target === "slice" && !Array.isArray(v))) {
