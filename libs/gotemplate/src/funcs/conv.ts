@@ -15,12 +15,33 @@ import {
   type IntKind,
   isMap,
   kindOf,
+  newMap,
+  typed,
   typeName,
   type Value,
 } from "../value.js";
 import { parseGoFloat, parseGoInt } from "./go/strconv.js";
 
 export const NIL_DEREF = "runtime error: invalid memory address or nil pointer dereference";
+
+/**
+ * Marks a Go nil slice or nil map: it prints like an empty one ("[]", "map[]") but encodes to JSON as
+ * null and rejects map assignment, as in Go.
+ */
+const NIL: unique symbol = Symbol.for("evtrigger.gotemplate.nilCollection");
+
+function markNil<T extends object>(v: T): T {
+  Object.defineProperty(v, NIL, { value: true, enumerable: false });
+  return v;
+}
+
+export const nilSlice = (goType?: string): Value[] => {
+  const s = markNil<Value[]>([]);
+  return goType === undefined ? s : typed(s, goType);
+};
+export const nilMap = (): GoMap => markNil(newMap());
+export const isNilCollection = (v: unknown): boolean =>
+  typeof v === "object" && v !== null && (v as { [NIL]?: boolean })[NIL] === true;
 
 /** sprig strval: strings as is, []byte decoded, anything else through fmt's %v. */
 export function strval(v: Value): string {
@@ -131,6 +152,7 @@ export function deepEqual(a: Value, b: Value): boolean {
   if (a === b) return !(typeof a === "number" && Number.isNaN(a));
   if (a === null || b === null) return false;
   if (typeName(a) !== typeName(b)) return false;
+  if (isNilCollection(a) !== isNilCollection(b)) return false; // DeepEqual(nil slice, empty slice) is false
   if (typeof a === "number") return a === b;
   if (a instanceof GoInt) return a.value === (b as GoInt).value;
   if (a instanceof GoComplex) return a.re === (b as GoComplex).re && a.im === (b as GoComplex).im;

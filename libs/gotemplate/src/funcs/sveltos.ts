@@ -3,6 +3,7 @@
  * event-manager's resource helpers (k8s unstructured semantics, gopkg.in/yaml.v3 output).
  */
 import { FuncError, type FuncMap, GoInt, type GoMap, goFunc, isMap, newMap, typeName, type Value } from "../value.js";
+import { nilMap, nilSlice } from "./conv.js";
 import { GoJsonError, goJsonMarshal, goJsonParse } from "./go/json.js";
 import { TimeParseError, UTC } from "./go/time.js";
 import { parseTime } from "./go/time-parse.js";
@@ -64,7 +65,7 @@ function fromYamlArray(s: string): Value[] {
 function fromJson(s: string): GoMap {
   try {
     const v = goJsonParse(s);
-    if (v === null) return newMap();
+    if (v === null) return nilMap(); // json.Unmarshal("null", &m) sets m to a nil map
     if (jsonKind(v) !== "object") return errMap(`json: cannot unmarshal ${jsonKind(v)} into Go value of type ${MAP_T}`);
     return v as GoMap;
   } catch (e) {
@@ -76,7 +77,7 @@ function fromJson(s: string): GoMap {
 function fromJsonArray(s: string): Value[] {
   try {
     const v = goJsonParse(s);
-    if (v === null) return [];
+    if (v === null) return nilSlice();
     if (!Array.isArray(v)) return [`json: cannot unmarshal ${jsonKind(v)} into Go value of type ${ARR_T}`];
     return v;
   } catch (e) {
@@ -292,7 +293,7 @@ export function sveltosResourceFuncs(): FuncMap {
       return u ?? newMap();
     }),
     chainSetField: goFunc([M, S, ANY], (u, f, v) =>
-      setNestedField(u as GoMap | null, v, path(f)) ? (u ?? newMap()) : newMap(),
+      setNestedField(u as GoMap | null, v, path(f)) ? (u ?? nilMap()) : nilMap(),
     ),
   };
 }

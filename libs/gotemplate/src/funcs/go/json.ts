@@ -99,6 +99,7 @@ function encode(v: Value, o: EncOpts, depth: number, prefix: string): string {
     if (hasGoJson(v)) return encode(v.goJson(), o, depth + 1, prefix);
     return "{}";
   }
+  if ((v as { [k: symbol]: unknown })[Symbol.for("evtrigger.gotemplate.nilCollection")] === true) return "null";
   const inner = o.indent === undefined ? "" : prefix + o.indent;
   const nl = o.indent === undefined ? "" : `\n${inner}`;
   const end = o.indent === undefined ? "" : `\n${prefix}`;

@@ -139,6 +139,10 @@ function toNode(v: Value, depth: number): YNode {
     const j = (v as Partial<JsonMarshaler>).goJson;
     return typeof j === "function" ? toNode(j.call(v), depth + 1) : { k: "map", entries: [] };
   }
+  // A Go nil slice/map marshals to JSON null first.
+  if ((v as { [k: symbol]: unknown })[Symbol.for("evtrigger.gotemplate.nilCollection")] === true) {
+    return { k: "scalar", text: "null", str: false };
+  }
   if (Array.isArray(v)) return { k: "seq", items: v.map((x) => toNode(x, depth + 1)) };
   const keys = sortYamlKeys(Object.keys(v));
   return {

@@ -14,7 +14,7 @@ import {
   typeName,
   type Value,
 } from "../../value.js";
-import { strval } from "../conv.js";
+import { isNilCollection, nilMap, strval } from "../conv.js";
 import { SemverVersion } from "./semver.js";
 
 const ANY = "interface {}";
@@ -117,8 +117,11 @@ export function dictFuncs(): FuncMap {
     goFunc(
       [M],
       (dst, ...srcs) => {
+        // mergo allocates a nil dst only when some source is non-nil; otherwise Go returns the nil map.
+        const live = srcs.filter((x) => x !== null && x !== undefined) as GoMap[];
+        if ((dst === null || dst === undefined) && live.length === 0) return nilMap();
         const d = (dst ?? newMap()) as GoMap;
-        for (const s of srcs) if (s !== null && s !== undefined) mergoMerge(d, s as GoMap, overwrite);
+        for (const s of live) mergoMerge(d, s, overwrite);
         return d;
       },
       { variadic: M },
@@ -143,7 +146,7 @@ export function dictFuncs(): FuncMap {
       return Object.hasOwn(m, k as string) ? (m[k as string] ?? null) : "";
     }),
     set: goFunc([M, S, ANY], (d, k, v) => {
-      if (d === null || d === undefined) throw new FuncError("assignment to entry in nil map");
+      if (d === null || d === undefined || isNilCollection(d)) throw new FuncError("assignment to entry in nil map");
       mapSet(d as GoMap, k as string, v);
       return d;
     }),

@@ -1,6 +1,6 @@
 /** sprig list.go. The panicking variants fail exactly like their must* twins inside a template. */
 import { compareStrings, FuncError, type FuncMap, goFunc, typed, type Value } from "../../value.js";
-import { deepEqual, isEmpty, kindForError, num, sliceItems, strval, taggedType, toInt64 } from "../conv.js";
+import { deepEqual, isEmpty, kindForError, nilSlice, num, sliceItems, strval, taggedType, toInt64 } from "../conv.js";
 import { strslice } from "./strings.js";
 
 const ANY = "interface {}";
@@ -60,11 +60,11 @@ export function listFuncs(): FuncMap {
   });
   const rest = goFunc([ANY], (l) => {
     const it = itemsOr(l, (k) => `Cannot find rest on type ${k}`);
-    return it.slice(1); // Go returns a nil []interface{}, which prints as []
+    return it.length === 0 ? nilSlice() : it.slice(1); // Go's nil []interface{}: prints [], encodes null
   });
   const initial = goFunc([ANY], (l) => {
     const it = itemsOr(l, (k) => `Cannot find initial on type ${k}`);
-    return it.slice(0, -1);
+    return it.length === 0 ? nilSlice() : it.slice(0, -1);
   });
   const reverse = goFunc([ANY], (l) => [...itemsOr(l, (k) => `Cannot find reverse on type ${k}`)].reverse());
   const compact = goFunc([ANY], (l) => itemsOr(l, (k) => `Cannot compact on type ${k}`).filter((x) => !isEmpty(x)));
@@ -123,7 +123,7 @@ export function listFuncs(): FuncMap {
       (...lists) => {
         const res: Value[] = [];
         for (const l of lists) res.push(...itemsOr(l, (k) => `Cannot concat type ${k} as list`));
-        return res;
+        return res.length === 0 ? nilSlice() : res;
       },
       { variadic: ANY },
     ),

@@ -1,6 +1,6 @@
 /** sprig regex.go: Go RE2 semantics; non-must variants panic like regexp.MustCompile (regexMatch: false). */
 import { FuncError, type FuncMap, goFunc, typed, type Value } from "../../value.js";
-import { num } from "../conv.js";
+import { nilSlice, num } from "../conv.js";
 import { compile, findAll, GoRegexpError, mustCompile, quoteMeta, replaceAll, split } from "../go/regexp.js";
 
 const S = "string";
@@ -15,7 +15,8 @@ function withRe<T>(f: () => T): T {
   }
 }
 
-const strs = (xs: string[]): Value => typed(xs, "[]string");
+// FindAllString and Split return nil (JSON null) rather than an empty slice when nothing is found.
+const strs = (xs: string[]): Value => (xs.length === 0 ? nilSlice("[]string") : typed(xs, "[]string"));
 
 export function regexFuncs(): FuncMap {
   const variants = (
