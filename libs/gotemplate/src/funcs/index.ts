@@ -14,10 +14,18 @@ export interface FuncsOptions {
   yaml?: YamlFlavor;
 }
 
+const sveltosByFlavor = new Map<YamlFlavor, FuncMap>();
+
 /** A fresh "default" function map (sprig + Sveltos overrides) over an optional injected environment. */
 export function createFuncs(opts: FuncsOptions = {}): FuncMap {
   const env: SprigEnv = { ...defaultSprigEnv(), ...opts.env };
-  return Object.assign(Object.create(null) as FuncMap, sprigFuncMap(env), sveltosFuncMap(opts.yaml));
+  const flavor = opts.yaml ?? "sigs";
+  let sveltos = sveltosByFlavor.get(flavor);
+  if (!sveltos) {
+    sveltos = sveltosFuncMap(flavor);
+    sveltosByFlavor.set(flavor, sveltos);
+  }
+  return Object.assign(Object.create(null) as FuncMap, sprigFuncMap(env), sveltos);
 }
 
 export const defaultFuncs: FuncMap = createFuncs();

@@ -17,26 +17,37 @@ import { semverFuncs } from "./semver.js";
 import { stringFuncs } from "./strings.js";
 import { urlPathOsFuncs } from "./url.js";
 
-/** Builds sprig's function map over `env` (clock, randomness, environment lookups). */
-export function sprigFuncMap(env: SprigEnv = defaultSprigEnv()): FuncMap {
-  const m: FuncMap = Object.create(null) as FuncMap;
-  Object.assign(
-    m,
-    stringFuncs(env),
-    numericFuncs(env),
+let envFree: FuncMap | undefined;
+
+/** The functions that do not depend on the environment, built once and shared. */
+function envFreeFuncs(): FuncMap {
+  if (envFree) return envFree;
+  const m: FuncMap = Object.assign(
+    Object.create(null) as FuncMap,
     listFuncs(),
     dictFuncs(),
     defaultsFuncs(),
     reflectFuncs(),
     encodingFuncs(),
-    cryptoFuncs(env),
-    dateFuncs(env),
     regexFuncs(),
     semverFuncs(),
+    { hello: Object.assign(() => "Hello!", { sig: { params: [] } }) },
+  );
+  envFree = m;
+  return m;
+}
+
+/** Builds sprig's function map over `env` (clock, randomness, environment lookups). */
+export function sprigFuncMap(env: SprigEnv = defaultSprigEnv()): FuncMap {
+  return Object.assign(
+    Object.create(null) as FuncMap,
+    envFreeFuncs(),
+    stringFuncs(env),
+    numericFuncs(env),
+    cryptoFuncs(env),
+    dateFuncs(env),
     urlPathOsFuncs(env),
   );
-  m.hello = Object.assign(() => "Hello!", { sig: { params: [] } });
-  return m;
 }
 
 /** sprig.FuncMap() with the default environment. */
