@@ -193,6 +193,14 @@ export async function metricValue(url: string, name: string): Promise<number> {
   return m ? Number(m[1]) : Number.NaN;
 }
 
+/** The sum of every series of a metric (all label values). */
+export async function metricSum(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, "gm"))) sum += Number(m[1]);
+  return sum;
+}
+
 export const rssMb = async (url: string) =>
   Math.round((await metricValue(url, "process_resident_memory_bytes")) / 2 ** 20);
 

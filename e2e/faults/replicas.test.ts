@@ -1,0 +1,131 @@
+// Two replicas of every service at once (shared durable consumers, no leader election): the same final state as
+// with one, each key's events stored in the order they were published, and the inventory holding each present
+// user's last event.
+import { waitFor } from "@evtrigger/testkit";
+import {
+  ceJson,
+  compare,
+  duplicates,
+  type FaultStack,
+  inventoryNamespaces,
+  jetstream,
+  metricSum,
+  namespaces,
+  pipelineIdle,
+  publishJs,
+  scaled,
+  seedConfig,
+  settle,
+  startFaultStack,
+  storedEvents,
+  useJetStreamSource,
+  userEvents,
+} from "./kit.js";
+import { recordRow } from "./table.js";
+
+const WORK: Record<string, string[]> = {
+  gateway: ["evtrigger_messages_received_total"],
+  matcher: ["evtrigger_matches_total"],
+  applier: ["evtrigger_applies_total", "evtrigger_deletes_total"],
+};
+
+describe("faults - two replicas of every service", () => {
+  let s: FaultStack;
+  const urls: Record<string, string[]> = {};
+  beforeAll(async () => {
+    s = await startFaultStack();
+    await s.applyYaml(s.dev.env.managementKubeconfig, seedConfig());
+    await useJetStreamSource(s);
+    for (const svc of ["gateway", "matcher", "applier"] as const) {
+      const r = await s.dev.startReplica(svc);
+      urls[svc] = [s.dev.env.services[svc]!, r.url];
+    }
+    const js = jetstream(s.bus.nc);
+    await waitFor(
+      async () => {
+        await js.publish("user-operation", ceJson({ user: "warmup", type: "login", id: "warmup" }));
+        return (await namespaces(s, s.dev.env.clusters[0]!.kubeconfig, "warmup")).size === 1;
+      },
+      { timeoutMs: 30_000, intervalMs: 1000, what: "warm-up Namespace" },
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  test("faults - two replicas each: same final state and per-key order", async () => {
+    const started = Date.now();
+    const managed = s.dev.env.clusters[0]!.kubeconfig;
+    const n = scaled(3000, 200);
+    const { events, expected } = userEvents(n, scaled(300, 20), "rp-", 21);
+    const work0 = await work();
+    const events0 = (await s.bus.jsm.streams.info("EVT_EVENTS")).state.messages;
+    await publishJs(jetstream(s.bus.nc), "user-operation", events.map(ceJson));
+    // Settled: every event stored and both consumers idle (the state is then final, whatever it is).
+    const settled = await settle(
+      async () =>
+        (await s.bus.jsm.streams.info("EVT_EVENTS")).state.messages >= events0 + n && (await pipelineIdle(s.bus)),
+      120_000,
+      "every event stored and the pipeline idle",
+    );
+    const actual = await namespaces(s, managed, "rp-");
+    const { lost, extra } = compare(expected, actual);
+    const stored = await storedEvents(s.bus, "rp-");
+    // Per-key order: each user's events on EVT_EVENTS in publish order.
+    const published = new Map<string, string[]>();
+    for (const e of events) published.set(e.user, [...(published.get(e.user) ?? []), e.id]);
+    const storedByUser = new Map<string, string[]>();
+    stored.ids.forEach((id, i) => {
+      const u = stored.subjects[i]!;
+      storedByUser.set(u, [...(storedByUser.get(u) ?? []), id]);
+    });
+    const reordered = [...published].filter(([u, ids]) => ids.join() !== (storedByUser.get(u) ?? []).join());
+    // What the stored order implies (the applier fences per key by EVT_EVENTS sequence): a login last → a Namespace.
+    const loginIds = new Set(events.filter((e) => e.type === "login").map((e) => e.id));
+    const byStoredOrder = new Set([...storedByUser].filter(([, ids]) => loginIds.has(ids.at(-1)!)).map(([u]) => u));
+    const vsStored = compare(byStoredOrder, actual);
+    const inventory = (await inventoryNamespaces(s, "rp-")).get("default/clusterapi-workload") ?? [];
+    const inventoryMatches = inventory.length === actual.size && inventory.every((x) => actual.has(x));
+    const share = await work();
+    const split = Object.keys(WORK)
+      .map((svc) => `${svc} ${share[svc]!.map((v, i) => v - work0[svc]![i]!).join("/")}`)
+      .join(", ");
+    const bothWorked = Object.keys(WORK).every((svc) => share[svc]!.every((v, i) => v > work0[svc]![i]!));
+    recordRow({
+      scenario: "two replicas of every service",
+      eventsSent: n,
+      expected: expected.size,
+      actual: actual.size,
+      lost: lost.length + n - new Set(stored.ids).size,
+      duplicated: duplicates(stored.ids) + extra.length,
+      notes:
+        `work split ${split}; keys stored out of publish order ${reordered.length}/${published.size}; ` +
+        `state vs stored order: lost ${vsStored.lost.length} extra ${vsStored.extra.length}; inventory ${inventoryMatches ? "matches" : "MISMATCH"}; ` +
+        `${Math.round((Date.now() - started) / 1000)} s`,
+      ok: settled && reordered.length === 0 && inventoryMatches && duplicates(stored.ids) === 0,
+    });
+    // Downstream of the gateway, per-key order holds: the state is exactly what the stored order implies.
+    expect(vsStored).toEqual({ lost: [], extra: [] });
+    expect(new Set(stored.ids).size).toBe(n);
+    expect(duplicates(stored.ids)).toBe(0);
+    // KNOWN BUG (reported, issue 14): two gateway replicas share the upstream durable consumer and store a key's
+    // events in whatever order the replicas finish them. Observed at 200 events / 20 users: 19/20 keys out of
+    // publish order; final state 16 and 11 Namespaces instead of 14 in two runs, each exactly what the stored order
+    // implies (the assertion on vsStored above passes).
+    expect(reordered.map(([u]) => u)).toEqual([]);
+    expect({ lost, extra }).toEqual({ lost: [], extra: [] });
+    expect(inventoryMatches).toBe(true);
+    expect(bothWorked).toBe(true);
+    expect(settled).toBe(true);
+  }, 300_000);
+
+  async function work(): Promise<Record<string, number[]>> {
+    const out: Record<string, number[]> = {};
+    for (const [svc, names] of Object.entries(WORK)) {
+      out[svc] = await Promise.all(
+        urls[svc]!.map(async (u) => (await Promise.all(names.map((m) => metricSum(u, m)))).reduce((a, b) => a + b, 0)),
+      );
+    }
+    return out;
+  }
+});
