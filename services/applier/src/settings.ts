@@ -1,30 +1,12 @@
 // The applier's settings (env and flags): one schema for parsing and the configuration reference.
-import { defineSettings, SERVICE_SETTINGS } from "@evtrigger/telemetry";
+import { commonSettings } from "@evtrigger/runtime";
+import { defineSettings } from "@evtrigger/telemetry";
 
 export const applierSettings = defineSettings({
-  ...SERVICE_SETTINGS,
-  natsUrl: {
-    env: "EVT_NATS_URL",
-    flag: "nats-url",
-    type: "list",
-    default: ["nats://127.0.0.1:4222"],
-    description: "Internal NATS (JetStream) URLs, comma-separated.",
-  },
-  natsUser: { env: "EVT_NATS_USER", type: "string", description: "Internal NATS user." },
-  natsPassword: { env: "EVT_NATS_PASSWORD", type: "string", secret: true, description: "Internal NATS password." },
-  natsToken: { env: "EVT_NATS_TOKEN", type: "string", secret: true, description: "Internal NATS token." },
-  configDir: {
-    env: "EVT_CONFIG_DIR",
-    flag: "config-dir",
-    type: "string",
-    description: "Directory of YAML (EventTriggers, SveltosClusters, ConfigMaps, Secrets).",
-  },
-  managementKubeconfig: {
-    env: "EVT_MANAGEMENT_KUBECONFIG",
-    flag: "management-kubeconfig",
-    type: "string",
-    description: "Kubeconfig of the management cluster (EventTriggers, clusters, policyRef ConfigMaps/Secrets).",
-  },
+  ...commonSettings({
+    dir: "EventTriggers, SveltosClusters, ConfigMaps, Secrets",
+    cluster: "EventTriggers, clusters, policyRef ConfigMaps/Secrets",
+  }),
   fieldManager: {
     env: "EVT_APPLIER_FIELD_MANAGER",
     type: "string",

@@ -1,30 +1,12 @@
 // The gateway's settings (env and flags), one schema for parsing and the configuration reference.
-import { defineSettings, SERVICE_SETTINGS } from "@evtrigger/telemetry";
+import { commonSettings } from "@evtrigger/runtime";
+import { defineSettings } from "@evtrigger/telemetry";
 
 export const gatewaySettings = defineSettings({
-  ...SERVICE_SETTINGS,
-  natsUrl: {
-    env: "EVT_NATS_URL",
-    flag: "nats-url",
-    type: "list",
-    default: ["nats://127.0.0.1:4222"],
-    description: "Internal NATS (JetStream) URLs, comma-separated.",
-  },
-  natsUser: { env: "EVT_NATS_USER", type: "string", description: "Internal NATS user." },
-  natsPassword: { env: "EVT_NATS_PASSWORD", type: "string", secret: true, description: "Internal NATS password." },
-  natsToken: { env: "EVT_NATS_TOKEN", type: "string", secret: true, description: "Internal NATS token." },
-  configDir: {
-    env: "EVT_CONFIG_DIR",
-    flag: "config-dir",
-    type: "string",
-    description: "Directory of YAML (SveltosClusters with kubeconfigs); alternative to a management cluster.",
-  },
-  managementKubeconfig: {
-    env: "EVT_MANAGEMENT_KUBECONFIG",
-    flag: "management-kubeconfig",
-    type: "string",
-    description: "Kubeconfig of the management cluster holding the SveltosClusters.",
-  },
+  ...commonSettings({
+    dir: "SveltosClusters with kubeconfigs",
+    cluster: "SveltosClusters and their kubeconfig Secrets",
+  }),
   maxBytes: {
     env: "EVT_GATEWAY_MAX_BYTES",
     flag: "max-bytes",
