@@ -10,10 +10,10 @@ export default {
     ],
   },
   moduleNameMapper: {
-    "^@evtrigger/(testkit|bus|config|gotemplate|kube-emulator|telemetry)$": "<rootDir>/libs/$1/src/mod.ts",
+    "^@evtrigger/(testkit|bus|config|gotemplate|kube-emulator|telemetry|runtime)$": "<rootDir>/libs/$1/src/mod.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
-  testMatch: ["<rootDir>/{libs,services}/*/test/**/*.test.ts", "<rootDir>/e2e/test/**/*.test.ts"],
+  testMatch: ["<rootDir>/{libs,services}/*/test/**/*.test.ts", "<rootDir>/e2e/{test/**/*,faults/!(replicas)}.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   maxWorkers: 2,
   testTimeout: 60000,

@@ -20,6 +20,7 @@ import {
   settle,
   startFaultStack,
   storedEvents,
+  storedOrderState,
   useJetStreamSource,
   userEvents,
 } from "./kit.js";
@@ -55,6 +56,7 @@ describe("faults - crash", () => {
     );
 
     const { events, expected } = userEvents(N, USERS, PREFIX, 14);
+    const events0 = (await s.bus.jsm.streams.info(STREAMS.events.name)).state.messages;
     const parts: ServiceName[] = ["gateway", "matcher", "applier"];
     const size = Math.ceil(N / parts.length);
     const progress: Record<ServiceName, () => Promise<number>> = {
@@ -84,15 +86,14 @@ describe("faults - crash", () => {
       await s.dev.restart(svc);
     }
 
-    // Redelivery of what the killed matcher/applier held waits for their AckWait (30 s).
+    // Redelivery of what the killed matcher/applier held waits for their AckWait (30 s). Settled: every event
+    // stored and both internal consumers idle; the state is then final, whatever it is.
     const settled = await settle(
-      async () => {
-        const actual = await namespaces(s, managed, PREFIX);
-        const { lost, extra } = compare(expected, actual);
-        return lost.length === 0 && extra.length === 0 && (await pipelineIdle(s.bus));
-      },
+      async () =>
+        (await s.bus.jsm.streams.info(STREAMS.events.name)).state.messages >= events0 + N &&
+        (await pipelineIdle(s.bus)),
       150_000,
-      "the final state",
+      "every event stored and the pipeline idle",
     );
     const actual = await namespaces(s, managed, PREFIX);
     const { lost, extra } = compare(expected, actual);
@@ -100,6 +101,8 @@ describe("faults - crash", () => {
     const lostEvents = N - new Set(stored.ids).size;
     const inventory = (await inventoryNamespaces(s, PREFIX)).get("default/clusterapi-workload") ?? [];
     const inventoryMatches = inventory.length === actual.size && inventory.every((n) => actual.has(n));
+    const byStored = storedOrderState(events, stored);
+    const vsStored = compare(byStored.expected, actual);
     recordRow({
       scenario: "crash: kill -9 gateway, matcher, applier in turn (JetStream source)",
       eventsSent: N,
@@ -107,9 +110,14 @@ describe("faults - crash", () => {
       actual: actual.size,
       lost: lost.length + lostEvents,
       duplicated: duplicates(stored.ids) + extra.length,
-      notes: `${USERS} users; killed ${killedAt.join(", ")}; inventory ${inventoryMatches ? "matches" : `MISMATCH (${inventory.length})`}; ${Math.round((Date.now() - started) / 1000)} s`,
+      notes: `${USERS} users; killed ${killedAt.join(", ")}; keys stored out of publish order ${byStored.reorderedKeys}/${byStored.keys}, state vs stored order: lost ${vsStored.lost.length} extra ${vsStored.extra.length}; inventory ${inventoryMatches ? "matches" : `MISMATCH (${inventory.length})`}; ${Math.round((Date.now() - started) / 1000)} s`,
       ok: settled && lostEvents === 0 && duplicates(stored.ids) === 0 && inventoryMatches,
     });
+    // Downstream of the gateway the per-key fencing holds: the state is what the stored order implies.
+    expect(vsStored).toEqual({ lost: [], extra: [] });
+    // KNOWN BUG (reported, issue 14): after the gateway's kill -9, the upstream messages it held are redelivered
+    // after AckWait and stored behind newer events of the same key, so the stored order is not the publish order.
+    // Observed at 5,000 events / 500 users: 254 Namespaces instead of 251 (0 lost events, 0 stored twice).
     expect({ lost, extra }).toEqual({ lost: [], extra: [] });
     expect(lostEvents).toBe(0);
     expect(duplicates(stored.ids)).toBe(0);

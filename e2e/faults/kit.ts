@@ -313,3 +313,25 @@ export async function deadLetters(bus: Bus): Promise<DeadLetter[]> {
   await msgs.close();
   return out;
 }
+
+/**
+ * What the stored order implies: per user, the last of its events on EVT_EVENTS decides (a login → a Namespace).
+ * The applier fences per key on the EVT_EVENTS sequence, so the final state must equal this one whatever the
+ * publish order was; `reorderedKeys` counts users whose events were stored out of publish order.
+ */
+export function storedOrderState(events: readonly UserEvent[], stored: { ids: string[]; subjects: string[] }) {
+  const published = new Map<string, string[]>();
+  for (const e of events) published.set(e.user, [...(published.get(e.user) ?? []), e.id]);
+  const byUser = new Map<string, string[]>();
+  const seen = new Set<string>();
+  stored.ids.forEach((id, i) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    const u = stored.subjects[i]!;
+    byUser.set(u, [...(byUser.get(u) ?? []), id]);
+  });
+  const logins = new Set(events.filter((e) => e.type === "login").map((e) => e.id));
+  const expected = new Set([...byUser].filter(([, ids]) => logins.has(ids.at(-1)!)).map(([u]) => u));
+  const reorderedKeys = [...published].filter(([u, ids]) => ids.join() !== (byUser.get(u) ?? []).join()).length;
+  return { expected, reorderedKeys, keys: published.size };
+}

@@ -23,6 +23,8 @@ import {
   settle,
   startFaultStack,
   storedEvents,
+  storedOrderState,
+  type UserEvent,
   useJetStreamSource,
   userEvents,
 } from "./kit.js";
@@ -73,29 +75,35 @@ describe("faults - pipeline", () => {
     await s?.stop();
   });
 
-  /** Waits for the exact expected Namespaces and an idle pipeline; records the row; returns the comparison. */
+  /**
+   * Waits until every event is stored and the pipeline is idle, records the row, and asserts the exact state (both
+   * against the publish order and against the stored order the applier fences on) with nothing lost or doubled.
+   */
   async function finish(
     scenario: string,
     prefix: string,
-    n: number,
+    events: UserEvent[],
     expected: Set<string>,
+    events0: number,
     notes: string,
     started: number,
     extraOk = true,
   ) {
+    const n = events.length;
     const settled = await settle(
-      async () => {
-        const { lost, extra } = compare(expected, await namespaces(s, managed, prefix));
-        return lost.length === 0 && extra.length === 0 && (await pipelineIdle(s.bus));
-      },
+      async () =>
+        (await s.bus.jsm.streams.info(STREAMS.events.name)).state.messages >= events0 + n &&
+        (await pipelineIdle(s.bus)),
       120_000,
-      `${scenario}: the final state`,
+      `${scenario}: every event stored and the pipeline idle`,
     );
     const actual = await namespaces(s, managed, prefix);
     const { lost, extra } = compare(expected, actual);
     const stored = await storedEvents(s.bus, prefix);
     const lostEvents = n - new Set(stored.ids).size;
     const dup = duplicates(stored.ids);
+    const byStored = storedOrderState(events, stored);
+    const vsStored = compare(byStored.expected, actual);
     recordRow({
       scenario,
       eventsSent: n,
@@ -103,9 +111,12 @@ describe("faults - pipeline", () => {
       actual: actual.size,
       lost: lost.length + lostEvents,
       duplicated: dup + extra.length,
-      notes: `${notes}; ${Math.round((Date.now() - started) / 1000)} s`,
+      notes:
+        `${notes}; keys stored out of publish order ${byStored.reorderedKeys}/${byStored.keys}, state vs stored order: ` +
+        `lost ${vsStored.lost.length} extra ${vsStored.extra.length}; ${Math.round((Date.now() - started) / 1000)} s`,
       ok: settled && extraOk && lost.length + extra.length + lostEvents + dup === 0,
     });
+    expect(vsStored).toEqual({ lost: [], extra: [] });
     expect({ lost, extra, lostEvents, dup }).toEqual({ lost: [], extra: [], lostEvents: 0, dup: 0 });
     expect(settled).toBe(true);
   }
@@ -116,6 +127,7 @@ describe("faults - pipeline", () => {
     const { events, expected } = userEvents(n, scaled(200, 20), "nr-", 7);
     const bodies = events.map((e) => ({ id: e.id, body: ceJson(e) }));
     const half = Math.floor(n / 2);
+    const events0 = (await s.bus.jsm.streams.info(STREAMS.events.name)).state.messages;
     let retries = await publishRetrying(js, bodies.slice(0, half));
     // Restart while the second half is being published and the first half is still in the pipeline.
     const stored = (await s.bus.jsm.streams.info(STREAMS.events.name)).state.messages;
@@ -124,8 +136,9 @@ describe("faults - pipeline", () => {
     await finish(
       "nats-server restart (same store) mid-stream",
       "nr-",
-      n,
+      events,
       expected,
+      events0,
       `restarted with ${stored} events stored internally (incl. earlier scenarios); publisher retries ${retries}`,
       started,
     );
@@ -166,6 +179,7 @@ describe("faults - pipeline", () => {
     const nf = scaled(2000, 100);
     const periodMs = Math.max(8_000, 30_000 * SCALE);
     const { events, expected } = userEvents(nf, scaled(200, 20), "kf-", 11);
+    const events0 = (await s.bus.jsm.streams.info(STREAMS.events.name)).state.messages;
     const applierUrl = s.dev.env.services.applier!;
     const rss0 = await rssMb(applierUrl);
     let peak = rss0;
@@ -209,8 +223,9 @@ describe("faults - pipeline", () => {
       await finish(
         "Kubernetes API faults (30% 429/500/drop, 20% +300 ms)",
         "kf-",
-        nf,
+        events,
         expected,
+        events0,
         `${Math.round(periodMs / 1000)} s of faults; requests ${duringFaults} (budget ${budget}, ${failed} failed; ` +
           `${perEvent.toFixed(1)}/event without faults); idle ${idleRequests} req/3 s; applier RSS ${rss0}->${peak} MB; ` +
           `recovered ${recoveredS} s after`,

@@ -18,6 +18,7 @@ import {
   settle,
   startFaultStack,
   storedEvents,
+  storedOrderState,
   useJetStreamSource,
   userEvents,
 } from "./kit.js";
@@ -71,19 +72,8 @@ describe("faults - two replicas of every service", () => {
     const actual = await namespaces(s, managed, "rp-");
     const { lost, extra } = compare(expected, actual);
     const stored = await storedEvents(s.bus, "rp-");
-    // Per-key order: each user's events on EVT_EVENTS in publish order.
-    const published = new Map<string, string[]>();
-    for (const e of events) published.set(e.user, [...(published.get(e.user) ?? []), e.id]);
-    const storedByUser = new Map<string, string[]>();
-    stored.ids.forEach((id, i) => {
-      const u = stored.subjects[i]!;
-      storedByUser.set(u, [...(storedByUser.get(u) ?? []), id]);
-    });
-    const reordered = [...published].filter(([u, ids]) => ids.join() !== (storedByUser.get(u) ?? []).join());
-    // What the stored order implies (the applier fences per key by EVT_EVENTS sequence): a login last → a Namespace.
-    const loginIds = new Set(events.filter((e) => e.type === "login").map((e) => e.id));
-    const byStoredOrder = new Set([...storedByUser].filter(([, ids]) => loginIds.has(ids.at(-1)!)).map(([u]) => u));
-    const vsStored = compare(byStoredOrder, actual);
+    const byStored = storedOrderState(events, stored);
+    const vsStored = compare(byStored.expected, actual);
     const inventory = (await inventoryNamespaces(s, "rp-")).get("default/clusterapi-workload") ?? [];
     const inventoryMatches = inventory.length === actual.size && inventory.every((x) => actual.has(x));
     const share = await work();
@@ -99,10 +89,10 @@ describe("faults - two replicas of every service", () => {
       lost: lost.length + n - new Set(stored.ids).size,
       duplicated: duplicates(stored.ids) + extra.length,
       notes:
-        `work split ${split}; keys stored out of publish order ${reordered.length}/${published.size}; ` +
+        `work split ${split}; keys stored out of publish order ${byStored.reorderedKeys}/${byStored.keys}; ` +
         `state vs stored order: lost ${vsStored.lost.length} extra ${vsStored.extra.length}; inventory ${inventoryMatches ? "matches" : "MISMATCH"}; ` +
         `${Math.round((Date.now() - started) / 1000)} s`,
-      ok: settled && reordered.length === 0 && inventoryMatches && duplicates(stored.ids) === 0,
+      ok: settled && byStored.reorderedKeys === 0 && inventoryMatches && duplicates(stored.ids) === 0,
     });
     // Downstream of the gateway, per-key order holds: the state is exactly what the stored order implies.
     expect(vsStored).toEqual({ lost: [], extra: [] });
@@ -112,7 +102,7 @@ describe("faults - two replicas of every service", () => {
     // events in whatever order the replicas finish them. Observed at 200 events / 20 users: 19/20 keys out of
     // publish order; final state 16 and 11 Namespaces instead of 14 in two runs, each exactly what the stored order
     // implies (the assertion on vsStored above passes).
-    expect(reordered.map(([u]) => u)).toEqual([]);
+    expect(byStored.reorderedKeys).toBe(0);
     expect({ lost, extra }).toEqual({ lost: [], extra: [] });
     expect(inventoryMatches).toBe(true);
     expect(bothWorked).toBe(true);

@@ -18,9 +18,14 @@ export interface FaultRow {
 
 const repoRoot = resolve(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../..");
 
-/** The run's rows file: EVT_FAULTS_REPORT (set by `pnpm test:faults`), else .tmp/faults/last-run.jsonl. */
+/**
+ * The run's rows file: EVT_FAULTS_REPORT (set by `pnpm test:faults`), else one per jest run (under `pnpm test`),
+ * named after the jest process (a worker's parent, or this process when running in band).
+ */
 export function reportFile(): string {
-  return process.env.EVT_FAULTS_REPORT ?? join(repoRoot, ".tmp/faults/last-run.jsonl");
+  // jest workers are child processes with an IPC channel; in band, the tests run in the jest process itself.
+  const run = typeof process.send === "function" ? process.ppid : process.pid;
+  return process.env.EVT_FAULTS_REPORT ?? join(repoRoot, `.tmp/faults/jest-${run}.jsonl`);
 }
 
 /** Appends the row to the run's file and prints it at once (so a failed run still shows its numbers). */
