@@ -26,27 +26,7 @@ import { type NatsServer, startNatsServer, waitFor } from "@evtrigger/testkit";
 import { dlq } from "../src/commands/dlq.js";
 import { formatDeadLetters } from "../src/dlq/format.js";
 import { wholeBody } from "../src/dlq/replay.js";
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = process.stdout.write;
-  const e = process.stderr.write;
-  process.stdout.write = ((s: string) => {
-    out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+import { capture } from "./capture.js";
 
 const run = promisify(execFile);
 

@@ -4,6 +4,7 @@ import { type Bus, connectBus, ensureTopology } from "@evtrigger/bus";
 import { type NatsServer, startNatsServer } from "@evtrigger/testkit";
 import { show } from "../src/commands/show.js";
 import { formatAddons, goTime } from "../src/commands/show-addons.js";
+import { capture } from "./capture.js";
 
 function entry(
   o: Partial<InventoryEntry> & Pick<InventoryEntry, "trigger" | "cluster" | "ceSubject" | "objects">,
@@ -27,27 +28,6 @@ function entry(
     appliedAt: "2026-02-04T13:12:03.000Z",
     ...o,
   };
-}
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = process.stdout.write;
-  const e = process.stderr.write;
-  process.stdout.write = ((s: string) => {
-    out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
 }
 
 describe("show addons", () => {

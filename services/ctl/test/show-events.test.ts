@@ -4,6 +4,7 @@ import { EventReportWriter, type ReportEntry } from "@evtrigger/matcher";
 import { type NatsServer, startNatsServer } from "@evtrigger/testkit";
 import { show } from "../src/commands/show.js";
 import { formatEvents } from "../src/commands/show-events.js";
+import { capture } from "./capture.js";
 
 function entry(seq: number, type: string, triggers = ["manage-namespace"]): ReportEntry {
   return {
@@ -15,21 +16,6 @@ function entry(seq: number, type: string, triggers = ["manage-namespace"]): Repo
     natsSubject: "user-operation",
     event: { specversion: "1.0", id: "10001", source: "auth.example.com", type, subject: "mgianluc" },
   };
-}
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = process.stdout.write;
-  const e = process.stderr.write;
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
 }
 
 describe("show events", () => {

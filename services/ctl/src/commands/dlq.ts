@@ -11,9 +11,9 @@ import {
   type StoredDeadLetter,
 } from "@evtrigger/bus";
 import { bodyText, formatDeadLetter, formatDeadLetters } from "../dlq/format.js";
-import { CONNECTION_USAGE, dlqBusOptions } from "../dlq/options.js";
 import { type ReplayResult, replayDeadLetter } from "../dlq/replay.js";
 import { flagInt, flagString, type ParsedArgs, parseArgs } from "../util/args.js";
+import { busOptionsFromFlags, CONNECTION_USAGE } from "../util/connection.js";
 import type { Command } from "./types.js";
 
 const USAGE = `usage: evtctl dlq list [--stage gateway|matcher|applier] [--code CODE] [--limit N] [-o table|json] CONN
@@ -70,7 +70,7 @@ export const dlq: Command = {
     }
     if (sub === "replay" && seq !== undefined && a.flags.has("all")) return fail("replay takes SEQ or --all, not both");
 
-    const bus = await connectBus(dlqBusOptions(a));
+    const bus = await connectBus(busOptionsFromFlags(a, "evtctl-dlq"));
     try {
       const notes = await bus.kvm.open(BUCKETS.status);
       if (sub === "list") {

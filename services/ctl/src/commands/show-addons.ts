@@ -1,8 +1,7 @@
-// evtctl show addons | show dryrun: what the applier deployed (or would deploy), from its inventory in KV.
-import { readFileSync } from "node:fs";
 import { type AddonRow, listAddons, openInventory } from "@evtrigger/applier";
-import { BUCKETS, type BusOptions, busOptionsFromEnv, connectBus } from "@evtrigger/bus";
-import { flagInt, flagString, parseArgs } from "../util/args.js";
+import { BUCKETS, connectBus } from "@evtrigger/bus";
+import { flagString, parseArgs } from "../util/args.js";
+import { busOptionsFromFlags } from "../util/connection.js";
 import type { Command } from "./types.js";
 
 const usage = (
@@ -73,23 +72,6 @@ function eventLabel(r: AddonRow): string {
   return `${r.event.source} ${r.event.subject}`.trim();
 }
 
-function busOptions(a: ReturnType<typeof parseArgs>): BusOptions {
-  const envFile = flagString(a, "env-file");
-  const env = envFile
-    ? (JSON.parse(readFileSync(envFile, "utf8")) as { natsUrl?: string; natsUser?: string; natsPassword?: string })
-    : {};
-  const base = busOptionsFromEnv("evtctl");
-  const server = flagString(a, "server") ?? env.natsUrl;
-  return {
-    ...base,
-    servers: server ? server.split(",") : base.servers,
-    user: flagString(a, "user") ?? env.natsUser ?? base.user,
-    pass: flagString(a, "password") ?? env.natsPassword ?? base.pass,
-    token: flagString(a, "token") ?? base.token,
-    timeoutMs: flagInt(a, "timeout", 5000),
-  };
-}
-
 function inventoryView(view: "addons" | "dryrun", summary: string, what: string): Command {
   return {
     summary,
@@ -112,7 +94,7 @@ function inventoryView(view: "addons" | "dryrun", summary: string, what: string)
         process.stderr.write(`evtctl show ${view}: --cluster must be NAMESPACE/NAME, got "${cluster}"\n`);
         return 2;
       }
-      const bus = await connectBus(busOptions(a));
+      const bus = await connectBus(busOptionsFromFlags(a, "evtctl"));
       try {
         let rows: AddonRow[];
         try {

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
-import { BUCKETS, type BusOptions, busOptionsFromEnv, connectBus } from "@evtrigger/bus";
+import { BUCKETS, connectBus } from "@evtrigger/bus";
 import { type EventReport, readEventReports } from "@evtrigger/matcher";
 import { flagInt, flagString, parseArgs } from "../util/args.js";
+import { busOptionsFromFlags } from "../util/connection.js";
 import type { Command } from "./types.js";
 
 const USAGE = `usage: evtctl show events [--cluster NS/NAME] [--source EVENTSOURCE] [--limit N] [-o table|json]
@@ -40,23 +40,6 @@ export function formatEvents(reports: readonly EventReport[], limit: number): st
   return `${[line(header), ...rows.map(line)].join("\n")}\n`;
 }
 
-function busOptions(a: ReturnType<typeof parseArgs>): BusOptions {
-  const envFile = flagString(a, "env-file");
-  const env = envFile
-    ? (JSON.parse(readFileSync(envFile, "utf8")) as { natsUrl?: string; natsUser?: string; natsPassword?: string })
-    : {};
-  const base = busOptionsFromEnv("evtctl");
-  const server = flagString(a, "server") ?? env.natsUrl;
-  return {
-    ...base,
-    servers: server ? server.split(",") : base.servers,
-    user: flagString(a, "user") ?? env.natsUser ?? base.user,
-    pass: flagString(a, "password") ?? env.natsPassword ?? base.pass,
-    token: flagString(a, "token") ?? base.token,
-    timeoutMs: flagInt(a, "timeout", 5000),
-  };
-}
-
 export const showEvents: Command = {
   summary: "recent matched events per cluster and EventSource (EventReport)",
   async run(argv) {
@@ -76,7 +59,7 @@ export const showEvents: Command = {
       return 2;
     }
     const limit = flagInt(a, "limit", 0);
-    const bus = await connectBus(busOptions(a));
+    const bus = await connectBus(busOptionsFromFlags(a, "evtctl"));
     try {
       let reports: EventReport[];
       try {
