@@ -5,6 +5,7 @@ export type { TemplateErrorCode } from "./errors.js";
 export { TemplateError } from "./errors.js";
 export type { ExecLimits, FuncEntry, FuncTable } from "./exec.js";
 export { ExecState, execute } from "./exec.js";
+export type { Flags } from "./format.js";
 export type { RenderResult } from "./jsonl.js";
 export { renderCase, renderJsonlLine } from "./jsonl.js";
 export type { Item } from "./parse/item.js";
@@ -15,7 +16,6 @@ export { NodeType, nodeString } from "./parse/node.js";
 export type { Tree, TreeSet } from "./parse/parse.js";
 export { ParseError, parseTemplate } from "./parse/parse.js";
 export { formatArg, formatFloat, quote, sprint, sprintf, sprintln, toGoString } from "./print.js";
-export type { Flags } from "./format.js";
 export type { ExecuteOptions, FuncSetName, ParseOptions, RenderOptions } from "./template.js";
 export {
   checkTemplate,
