@@ -8,6 +8,7 @@ import {
   encodeRecord,
   eventSubject,
   hdrsToRecord,
+  type PipelinedPublisher,
   truncateBody,
 } from "@evtrigger/bus";
 import type { JetStreamClient } from "@nats-io/jetstream";
@@ -16,7 +17,6 @@ import type { GatewayMetrics, LoggerLike } from "./metrics.js";
 import { contentHash, coreMsgId, jetStreamMsgId, rejectMsgId } from "./msgid.js";
 import { headerMap, normalizeMessage } from "./normalize/normalize.js";
 import { type HeaderMap, type NormalizeLimits, rejectLabel } from "./normalize/types.js";
-import type { PipelinedPublisher } from "./publisher.js";
 import { clusterKey } from "./source.js";
 import type { TraceRunner } from "./trace.js";
 

@@ -1,11 +1,10 @@
 // startGateway: every managed cluster's NATS → validated CloudEvents on EVT_EVENTS (rejections on EVT_DLQ).
 // Used in-process by tests and benches; main.ts only wires settings, the config source and HTTP around it.
-import { type Bus, ensureTopology } from "@evtrigger/bus";
+import { type Bus, ensureTopology, PipelinedPublisher } from "@evtrigger/bus";
 import { type ClusterStatus, ClusterSupervisor, type LinkTuning } from "./cluster.js";
 import { createIngest } from "./ingest.js";
 import { gatewayMetrics, type LoggerLike, type MetricsLike, type PipelineLike, silentLogger } from "./metrics.js";
 import { DEFAULT_LIMITS, type NormalizeLimits } from "./normalize/types.js";
-import { PipelinedPublisher } from "./publisher.js";
 import { type ClusterNatsSource, clusterKey } from "./source.js";
 import { defaultInstance, startStatusPublisher } from "./status-kv.js";
 import { type TraceRunner, w3cTrace } from "./trace.js";

@@ -15,8 +15,8 @@ import {
   hdrsToRecord,
   type MatchRecord,
   matchSubject,
+  PipelinedPublisher,
   partitionOf,
-  publishDurable,
   startConsumeLoop,
   truncateBody,
 } from "@evtrigger/bus";
@@ -72,6 +72,9 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     await ensureTopology(bus.jsm, bus.kvm);
     await ensureDurable(bus.jsm, { ...CONSUMERS.matcher, maxAckPending: deps.maxAckPending ?? 1000 });
   }
+  // Match records go through one pipelined publisher (reply inbox shared by all publishes): same durability
+  // as js.publish (resolved = stored), a fraction of its per-message cost.
+  const publisher = new PipelinedPublisher(bus.nc);
   const kv = await bus.kvm.open(BUCKETS.eventReports);
   const reports = new EventReportWriter(kv, {
     limit: deps.reportLimit,
@@ -220,7 +223,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
           event: env.event,
         };
         publishes.push(
-          publishDurable(bus.js, matchSubject(partitionOf(matchKey(trigger, env))), encodeRecord(rec), {
+          publisher.publish(matchSubject(partitionOf(matchKey(trigger, env))), encodeRecord(rec), {
             msgId: `${eventMsgId}|${trigger}`,
             headers: hasHeaders ? headers : undefined,
           }),
@@ -275,6 +278,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
       unsubscribe();
       if (soon) clearImmediate(soon);
       await loop.stop();
+      publisher.close();
       await reports.flush();
     },
     state: current,
