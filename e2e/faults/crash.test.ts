@@ -84,6 +84,17 @@ describe("faults - crash", () => {
       killedAt.push(`${svc}@${(await progress[svc]()) - base}/${batch.length}`);
       await sending;
       await s.dev.restart(svc);
+      if (svc === "gateway") {
+        // The next phase starts once the restarted gateway has taken over the batch (the killed one's messages
+        // come back after AckWait), so the phases do not overlap.
+        await waitFor(
+          async () => {
+            const c = await s.bus.jsm.consumers.info("USERS", "evtrigger-gateway");
+            return c.num_pending + c.num_ack_pending === 0;
+          },
+          { timeoutMs: 60_000, intervalMs: 200, what: "the upstream consumer drained after the gateway's restart" },
+        );
+      }
     }
 
     // Redelivery of what the killed matcher/applier held waits for their AckWait (30 s). Settled: every event
