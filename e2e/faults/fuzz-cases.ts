@@ -41,7 +41,8 @@ const generators: Array<[string, Gen]> = [
     "truncated JSON",
     (i, r) => {
       // The id first, so every truncation is a distinct message.
-      const t = JSON.stringify({ id: `fuzz-${i}`, ...valid(i) });
+      const { id, ...rest } = valid(i);
+      const t = JSON.stringify({ id, ...rest });
       const from = t.indexOf(",") + 1;
       return { kind: "truncated JSON", body: bytes(t.slice(0, from + Math.floor(r() * (t.length - from - 1)))) };
     },
