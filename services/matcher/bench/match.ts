@@ -180,10 +180,11 @@ async function waitDrained(bus: Bus, durable: string): Promise<void> {
 }
 
 /** The baseline: consume EVT_EVENTS and republish every message to EVT_MATCHES, ack after the publish ack. */
-async function rawLoop(bus: Bus, n: number, concurrency: number): Promise<number> {
+async function rawLoop(bus: Bus, n: number, concurrency: number): Promise<{ rate: number; cpuUs: number }> {
   const durable = `raw-${Date.now()}`;
   await ensureDurable(bus.jsm, { stream: STREAMS.events.name, durable, maxAckPending: 1000 });
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const consumer = await bus.js.consumers.get(STREAMS.events.name, durable);
   const messages = await consumer.consume({ max_messages: concurrency });
   let inflight = 0;
@@ -206,8 +207,9 @@ async function rawLoop(bus: Bus, n: number, concurrency: number): Promise<number
     );
   }
   const secs = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await bus.jsm.consumers.delete(STREAMS.events.name, durable);
-  return n / secs;
+  return { rate: n / secs, cpuUs: (cpu.user + cpu.system) / n };
 }
 
 /** Matcher events/s between the internal streams, and the raw loop's, on one fresh nats-server. */
@@ -217,13 +219,13 @@ export async function throughputAt(
   reportLimit?: number,
   skipRaw = false,
   concurrency = 64,
-): Promise<{ matcher: number; raw: number }> {
+): Promise<{ matcher: number; raw: number; matcherCpuUs: number; rawCpuUs: number }> {
   const server = await startNatsServer();
   const bus = await connectBus({ servers: server.url, name: "matcher-bench" });
   try {
     await ensureTopology(bus.jsm, bus.kvm);
     await publishEvents(bus, n, sourcesCount);
-    const raw = skipRaw ? 1 : await rawLoop(bus, n, concurrency);
+    const raw = skipRaw ? { rate: 1, cpuUs: 0 } : await rawLoop(bus, n, concurrency);
     await bus.jsm.streams.purge(STREAMS.matches.name);
     const store = staticStore(sourcesCount);
     const logger = createLogger({ service: "matcher", level: "error", stream: { write: () => true } });
@@ -238,14 +240,22 @@ export async function throughputAt(
     // Measured from the moment the matcher is up (index built, consumer bound), over what is left to do:
     // start-up and index build are configuration work, not per-event work.
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const ci = await bus.jsm.consumers.info(STREAMS.events.name, "evt-matcher");
     const left = ci.num_pending + ci.num_ack_pending;
     await waitDrained(bus, "evt-matcher");
     const secs = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     await matcher.close();
     const stored = (await bus.jsm.streams.info(STREAMS.matches.name)).state.messages;
     if (stored < n) throw new Error(`matcher produced ${stored} match records for ${n} events`);
-    return { matcher: left / secs, raw };
+    // CPU µs per event of this process (nats-server excluded): steadier than rates on a shared, noisy machine.
+    return {
+      matcher: left / secs,
+      raw: raw.rate,
+      matcherCpuUs: (cpu.user + cpu.system) / left,
+      rawCpuUs: raw.cpuUs,
+    };
   } finally {
     await bus.close();
     await server.stop();

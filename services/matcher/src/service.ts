@@ -28,7 +28,7 @@ import { eventFields } from "./criteria/evaluate.js";
 import { decodeEnvelope, matchKey, orderingKey } from "./envelope.js";
 import { MatcherError } from "./errors.js";
 import { matcherMetrics } from "./metrics.js";
-import { EventReportWriter } from "./report/eventReports.js";
+import { EventReportWriter, pipelinedCasPut } from "./report/eventReports.js";
 import { goRender, type RenderFn } from "./select/templates.js";
 import { buildState, type MatchState } from "./state.js";
 
@@ -72,12 +72,15 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     await ensureTopology(bus.jsm, bus.kvm);
     await ensureDurable(bus.jsm, { ...CONSUMERS.matcher, maxAckPending: deps.maxAckPending ?? 1000 });
   }
-  // Match records go through one pipelined publisher (reply inbox shared by all publishes): same durability
-  // as js.publish (resolved = stored), a fraction of its per-message cost.
+  // Match records and report writes go through one pipelined publisher (reply inbox shared by all publishes):
+  // same durability as js.publish (resolved = stored), a fraction of its per-message cost.
   const publisher = new PipelinedPublisher(bus.nc);
   const kv = await bus.kvm.open(BUCKETS.eventReports);
   const reports = new EventReportWriter(kv, {
     limit: deps.reportLimit,
+    // Writes are cheap through the pipelined publisher; more of them in flight keeps up with evenly hit sources.
+    put: pipelinedCasPut(publisher, BUCKETS.eventReports),
+    maxInFlight: 16,
     onDropped: (n) => metrics.reportDropped(n),
     onError: (err, key) => {
       metrics.reportError();
@@ -278,8 +281,8 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
       unsubscribe();
       if (soon) clearImmediate(soon);
       await loop.stop();
-      publisher.close();
       await reports.flush();
+      publisher.close();
     },
     state: current,
     flushReports: () => reports.flush(),

@@ -1,10 +1,11 @@
 // The EventReport equivalent: bounded, merged by sequence, safe with two writers (replicas) on one key.
-import { BUCKETS, type Bus, connectBus, ensureTopology } from "@evtrigger/bus";
+import { BUCKETS, type Bus, connectBus, ensureTopology, PipelinedPublisher } from "@evtrigger/bus";
 import { type NatsServer, startNatsServer } from "@evtrigger/testkit";
 import {
   capEntry,
   EventReportWriter,
   mergeEntries,
+  pipelinedCasPut,
   type ReportEntry,
   readEventReports,
   reportKey,
@@ -69,6 +70,27 @@ describe("reports - KV", () => {
     expect(errors).toEqual([]);
     const [report] = await readEventReports(kv, { cluster: "default/workload", source: "es-race" });
     expect(report!.events.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
+  test("reports - pipelined CAS writes: a kv.update writer and a pipelined one merge, a deleted key is recreated", async () => {
+    const kv = await bus.kvm.open(BUCKETS.eventReports);
+    const publisher = new PipelinedPublisher(bus.nc);
+    try {
+      const key = reportKey(CLUSTER, "es-pipe");
+      await kv.put(key, "{}");
+      await kv.delete(key); // a delete marker: "create" must fall back to compare-and-set on its revision
+      const errors: unknown[] = [];
+      const put = pipelinedCasPut(publisher, BUCKETS.eventReports);
+      const a = new EventReportWriter(kv, { limit: 50, minIntervalMs: 0, put, onError: (e) => errors.push(e) });
+      const b = new EventReportWriter(kv, { limit: 50, minIntervalMs: 0, onError: (e) => errors.push(e) });
+      for (let seq = 1; seq <= 30; seq++) (seq % 3 ? a : b).record(CLUSTER, "es-pipe", entry(seq));
+      await Promise.all([a.flush(), b.flush()]);
+      expect(errors).toEqual([]);
+      const [report] = await readEventReports(kv, { source: "es-pipe" });
+      expect(report!.events.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    } finally {
+      publisher.close();
+    }
   });
 
   test("reports - the history is bounded to the last `limit` events", async () => {

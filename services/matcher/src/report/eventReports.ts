@@ -2,8 +2,28 @@
 // BUCKETS.eventReports under `<clusterNs>.<clusterName>.<eventSource>`. Sveltos appends every matched CE to an
 // EventReport without a cap; here the history is bounded (last `limit` events) and updated with compare-and-set
 // so matcher replicas and redeliveries merge instead of overwriting each other (entries are keyed by eventSeq).
-import type { CloudEventJson, ClusterRef } from "@evtrigger/bus";
+import type { CloudEventJson, ClusterRef, PipelinedPublisher } from "@evtrigger/bus";
 import type { KV } from "@nats-io/kv";
+
+/** Compare-and-set write of one key: expected revision 0 means "must not exist"; resolves with the new revision. */
+export type CasPut = (key: string, body: string, expectedRevision: number) => Promise<number>;
+
+const textEnc = new TextEncoder();
+
+/**
+ * The CAS write kv.create/kv.update do (a publish on `$KV.<bucket>.<key>` with Nats-Expected-Last-Subject-Sequence),
+ * sent through the pipelined publisher: no per-write request timer, deferred and Error object. A lost race is a
+ * rejection (JetStreamPublishError, wrong last sequence) like kv.update's.
+ */
+export function pipelinedCasPut(publisher: PipelinedPublisher, bucket: string): CasPut {
+  return async (key, body, expectedRevision) =>
+    (
+      await publisher.publish(`$KV.${bucket}.${key}`, textEnc.encode(body), {
+        headers: { "Nats-Expected-Last-Subject-Sequence": String(expectedRevision) },
+        retryForMs: 5000,
+      })
+    ).seq;
+}
 
 export interface ReportEntry {
   /** EVT_EVENTS stream sequence of the event. */
@@ -72,6 +92,8 @@ export interface ReportWriterOptions {
    */
   minIntervalMs?: number;
   onError?: (err: unknown, key: string) => void;
+  /** How a report is written (default kv.create / kv.update on the writer's bucket). */
+  put?: CasPut;
   /** Called when entries are dropped because the writer fell behind. */
   onDropped?: (entries: number) => void;
 }
@@ -104,6 +126,7 @@ export class EventReportWriter {
   private forcing = false;
   private idle: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
+  private readonly put: CasPut;
 
   constructor(
     private readonly kv: KV,
@@ -113,6 +136,8 @@ export class EventReportWriter {
     this.maxInFlight = opts.maxInFlight ?? 4;
     this.maxPendingKeys = opts.maxPendingKeys ?? 10_000;
     this.minIntervalMs = opts.minIntervalMs ?? 1000;
+    this.put =
+      opts.put ?? ((key, body, rev) => (rev === 0 ? this.kv.create(key, body) : this.kv.update(key, body, rev)));
   }
 
   record(cluster: ClusterRef, eventSource: string, entry: ReportEntry): void {
@@ -213,7 +238,7 @@ export class EventReportWriter {
       } satisfies EventReport);
       try {
         // Revision 0 means "must not exist yet" (create); otherwise compare-and-set on what we last saw.
-        const revision = base ? await this.kv.update(key, body, base.revision) : await this.kv.create(key, body);
+        const revision = await this.put(key, body, base?.revision ?? 0);
         this.remember(key, { revision, events, at: performance.now() });
         return;
       } catch (err) {
