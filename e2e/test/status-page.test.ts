@@ -51,7 +51,9 @@ async function tableCells(ctx: BrowserContext, url: string, id: string): Promise
   await page.goto(url, { waitUntil: "load" });
   return page.$$eval(`table#${id} tbody tr`, (rows) =>
     rows.map((r) =>
-      Array.from(r.querySelectorAll("td")).map((td) => (td.textContent ?? "").replace(/\s+/g, " ").trim()),
+      Array.from(r.querySelectorAll("td")).map((td) =>
+        ((td as { textContent: string | null }).textContent ?? "").replace(/\s+/g, " ").trim(),
+      ),
     ),
   );
 }
@@ -120,7 +122,11 @@ describe("e2e status page", () => {
     expect(await page.title()).toBe("evtrigger status");
     expect(await page.locator('meta[http-equiv="refresh"]').getAttribute("content")).toBe("5");
     const triggers = await page.$$eval("table#triggers tbody tr", (rows) =>
-      rows.map((r) => Array.from(r.querySelectorAll("td")).map((td) => (td.textContent ?? "").trim())),
+      rows.map((r) =>
+        Array.from(r.querySelectorAll("td")).map((td) =>
+          ((td as { textContent: string | null }).textContent ?? "").trim(),
+        ),
+      ),
     );
     expect(triggers.find((r) => r[0] === "manage-namespace")?.slice(0, 5)).toEqual([
       "manage-namespace",

@@ -112,7 +112,9 @@ describe("http", () => {
         logger,
         metrics,
         checks: {},
-        routes: (app) => app.get("/x", async () => "x"),
+        routes: (app) => {
+          app.get("/x", async () => "x");
+        },
       }),
     ).rejects.toMatchObject({ code: "EVT_TELEMETRY_ROUTE_SCHEMA" });
     await expect(
@@ -121,7 +123,9 @@ describe("http", () => {
         logger,
         metrics,
         checks: {},
-        routes: (app) => app.post("/x", { schema: { response: { 200: { type: "string" } } } }, async () => "x"),
+        routes: (app) => {
+          app.post("/x", { schema: { response: { 200: { type: "string" } } } }, async () => "x");
+        },
       }),
     ).rejects.toMatchObject({ code: "EVT_TELEMETRY_ROUTE_SCHEMA" });
     http = await startServiceHttp({
