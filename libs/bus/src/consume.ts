@@ -82,6 +82,8 @@ export interface ConsumeLoop {
   done: Promise<void>;
 }
 
+const KEEPALIVE_MS = 10_000;
+
 function settle(m: JsMsg, d: Decision): void {
   if (d.kind === "ack") m.ack();
   else if (d.kind === "nak") m.nak(d.delayMs);
@@ -102,10 +104,17 @@ export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLo
   const running = new Set<Promise<void>>();
   let slotFree: (() => void) | undefined;
 
+  // One ticker for the whole loop instead of a timer per message: every 10 s, messages still being handled tell
+  // the server they are in progress, so it does not redeliver them while the handler works.
+  const working = new Set<JsMsg>();
+  const keepAlive = setInterval(() => {
+    for (const m of working) m.working();
+  }, KEEPALIVE_MS);
+  keepAlive.unref();
+
   const handleOne = async (m: JsMsg) => {
     const started = Date.now();
-    const keepAlive = setInterval(() => m.working(), 10_000);
-    keepAlive.unref();
+    working.add(m);
     let d: Decision;
     try {
       d = await o.handler(m);
@@ -113,7 +122,7 @@ export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLo
       o.onError?.(err, m);
       d = nak(backoffMs(m.info.deliveryCount));
     } finally {
-      clearInterval(keepAlive);
+      working.delete(m);
     }
     settle(m, d);
     o.onSettled?.(d, m, Date.now() - started);
@@ -132,16 +141,20 @@ export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLo
   };
 
   const done = (async () => {
-    for await (const m of messages) {
-      while (running.size >= concurrency) {
-        await new Promise<void>((r) => {
-          slotFree = r;
-        });
-        slotFree = undefined;
+    try {
+      for await (const m of messages) {
+        while (running.size >= concurrency) {
+          await new Promise<void>((r) => {
+            slotFree = r;
+          });
+          slotFree = undefined;
+        }
+        run(m);
       }
-      run(m);
+      await Promise.allSettled([...running]);
+    } finally {
+      clearInterval(keepAlive);
     }
-    await Promise.allSettled([...running]);
   })();
 
   return {
