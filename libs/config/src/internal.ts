@@ -6,6 +6,8 @@ export type { DirConfigStoreOptions } from "./dirStore.js";
 export { DirConfigStore, KUBECONFIG_FILE_ANNOTATION } from "./dirStore.js";
 export type { ConfigErrorCode } from "./errors.js";
 export { ConfigError } from "./errors.js";
+export type { KubeClientConfig, KubeCluster, KubeUser } from "./kubeconfig.js";
+export { KubeConfig } from "./kubeconfig.js";
 export type { Query, WatchEvent } from "./kubeHttp.js";
 export { KubeApiError, KubeHttp } from "./kubeHttp.js";
 export type { KubeConfigStoreOptions } from "./kubeStore.js";

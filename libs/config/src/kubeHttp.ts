@@ -1,11 +1,11 @@
 // A minimal Kubernetes REST client on node:http(s): JSON requests and line-delimited watch streams,
-// authenticated by client-node's KubeConfig (certs, tokens, exec plugins). We own the list+watch loop
+// authenticated by a KubeClientConfig (certs, tokens, exec plugins). We own the list+watch loop
 // (kubeWatch.ts), so we need full control of timeouts and aborts, which client-node's Watch does not give.
 import http from "node:http";
 import https from "node:https";
 import { createInterface } from "node:readline";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { ConfigError } from "./errors.js";
+import type { KubeClientConfig } from "./kubeconfig.js";
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -27,7 +27,7 @@ export interface WatchEvent {
 
 export class KubeHttp {
   constructor(
-    private readonly kc: KubeConfig,
+    private readonly kc: KubeClientConfig,
     private readonly requestTimeoutMs = 30_000,
   ) {}
 

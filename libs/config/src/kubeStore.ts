@@ -1,8 +1,8 @@
 // KubeConfigStore: the management cluster as config source. One list+watch per kind; EventSource and
 // EventTrigger get a `Valid` status condition saying whether (and why not) their spec was accepted.
 import { hostname } from "node:os";
-import { KubeConfig } from "@kubernetes/client-node";
 import { ConfigError } from "./errors.js";
+import { type KubeClientConfig, KubeConfig } from "./kubeconfig.js";
 import { KubeHttp } from "./kubeHttp.js";
 import { ListWatch } from "./kubeWatch.js";
 import { ChangeListeners } from "./listeners.js";
@@ -12,9 +12,9 @@ import { conditionFor, StatusWriter } from "./statusWriter.js";
 import type { Condition, ConfigChange, ConfigKind, ConfigSnapshot, ConfigStore, KubeObject } from "./types.js";
 
 export interface KubeConfigStoreOptions {
-  /** Path of a kubeconfig file; else `kubeConfig`; else client-node's default (in-cluster or $KUBECONFIG). */
+  /** Path of a kubeconfig file; else `kubeConfig`; else the default ($KUBECONFIG, ~/.kube/config, in-cluster). */
   kubeconfigPath?: string;
-  kubeConfig?: KubeConfig;
+  kubeConfig?: KubeClientConfig;
   /** Restricts namespaced kinds (SveltosCluster, ConfigMap, Secret) to one namespace. */
   namespace?: string;
   /** Write the Valid condition on EventSources/EventTriggers (default true). */
@@ -56,7 +56,7 @@ export function resourceOf(kind: ConfigKind): Resource {
   return r;
 }
 
-export function loadKubeConfig(opts: { kubeconfigPath?: string; kubeConfig?: KubeConfig }): KubeConfig {
+export function loadKubeConfig(opts: { kubeconfigPath?: string; kubeConfig?: KubeClientConfig }): KubeClientConfig {
   if (opts.kubeConfig) return opts.kubeConfig;
   const kc = new KubeConfig();
   try {

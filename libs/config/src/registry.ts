@@ -1,8 +1,8 @@
-// ClusterRegistry: resolves a cluster key ("ns/name") to its labels, a client-node KubeConfig, and the
+// ClusterRegistry: resolves a cluster key ("ns/name") to its labels, a KubeConfig, and the
 // managed cluster's sveltos-nats connection config (read once or watched live).
 import { createHash } from "node:crypto";
-import { KubeConfig } from "@kubernetes/client-node";
 import { ConfigError } from "./errors.js";
+import { type KubeClientConfig, KubeConfig } from "./kubeconfig.js";
 import { KubeHttp } from "./kubeHttp.js";
 import { ListWatch } from "./kubeWatch.js";
 import {
@@ -35,7 +35,7 @@ export class ClusterRegistry {
   }
 
   /** A KubeConfig for the managed cluster; throws ConfigError EVT_CONFIG_NOT_FOUND / EVT_CONFIG_KUBECONFIG. */
-  kubeConfigFor(key: string): KubeConfig {
+  kubeConfigFor(key: string): KubeClientConfig {
     const c = this.get(key);
     if (!c) throw new ConfigError("EVT_CONFIG_NOT_FOUND", `cluster ${key} is not registered`);
     if (c.kubeconfig === undefined) {
@@ -106,7 +106,7 @@ class NatsSecretWatch implements NatsConfigWatch {
   current: NatsConfigResult | undefined;
   lastError: Error | undefined;
   private watch: ListWatch | undefined;
-  private kc: KubeConfig | undefined;
+  private kc: KubeClientConfig | undefined;
   private readonly unsubscribe: () => void;
   private closed = false;
 
@@ -134,7 +134,7 @@ class NatsSecretWatch implements NatsConfigWatch {
 
   private rebind(): void {
     if (this.closed) return;
-    let kc: KubeConfig | undefined;
+    let kc: KubeClientConfig | undefined;
     try {
       kc = this.registry.kubeConfigFor(this.key);
     } catch (err) {

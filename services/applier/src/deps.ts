@@ -7,12 +7,12 @@ import type {
   ConfigSnapshot,
   ConfigStore,
   EventTrigger,
+  KubeClientConfig,
   KubeConfigStore,
   KubeObject,
   LabelSelector,
   PolicyRef,
 } from "@evtrigger/config";
-import type { KubeConfig } from "@kubernetes/client-node";
 
 export type KubeObjectLike = KubeObject;
 export type EventTriggerLike = EventTrigger;
@@ -29,7 +29,7 @@ export type TriggerStatusSink = Pick<KubeConfigStore, "setCondition" | "recordEv
 
 /** Access to managed clusters (libs/config ClusterRegistry). */
 export interface ClusterAccess {
-  kubeConfigFor(clusterKey: string): KubeConfig | Promise<KubeConfig>;
+  kubeConfigFor(clusterKey: string): KubeClientConfig | Promise<KubeClientConfig>;
 }
 
 /** Go text/template rendering (libs/gotemplate `render`). */

@@ -3,7 +3,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubeClientConfig } from "@evtrigger/config";
 import { ApplierError } from "../errors.js";
 
 /**
@@ -58,7 +58,7 @@ export interface WatchEvent {
 }
 
 export async function makeClusterClient(
-  kc: KubeConfig,
+  kc: KubeClientConfig,
   cluster: string,
   defaultTimeoutMs = 10_000,
 ): Promise<ClusterClient> {
