@@ -16,12 +16,12 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { ExportResultCode, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
+  type ReadableSpan,
   SimpleSpanProcessor,
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
@@ -119,7 +119,7 @@ function exporterFromEnv(env: Record<string, string | undefined>): SpanExporter 
     const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
     const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
     const url = traces || (base ? `${base.replace(/\/+$/, "")}/v1/traces` : undefined);
-    return new OTLPTraceExporter(url ? { url } : {});
+    return new LazyOtlpExporter(url ? { url } : {});
   };
   if (kinds.length === 0) return endpoint ? otlp() : undefined;
   if (kinds.length > 1) {
@@ -131,6 +131,35 @@ function exporterFromEnv(env: Record<string, string | undefined>): SpanExporter 
     "EVT_TELEMETRY_TRACING_EXPORTER",
     `OTEL_TRACES_EXPORTER: "${kinds[0]}" is not supported (expected otlp, console or none)`,
   );
+}
+
+/**
+ * The OTLP/HTTP exporter, imported on the first export: its module graph (protobufjs and the generated OTLP root)
+ * costs ~7 MB RSS in every process, most of which never traces.
+ */
+class LazyOtlpExporter implements SpanExporter {
+  private inner: Promise<SpanExporter> | undefined;
+  constructor(private readonly config: { url?: string }) {}
+
+  private load(): Promise<SpanExporter> {
+    this.inner ??= import("@opentelemetry/exporter-trace-otlp-http").then((m) => new m.OTLPTraceExporter(this.config));
+    return this.inner;
+  }
+
+  export(spans: ReadableSpan[], done: Parameters<SpanExporter["export"]>[1]): void {
+    this.load().then(
+      (e) => e.export(spans, done),
+      (error: Error) => done({ code: ExportResultCode.FAILED, error }),
+    );
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.inner) await (await this.inner).shutdown();
+  }
+
+  async forceFlush(): Promise<void> {
+    if (this.inner) await (await this.inner).forceFlush?.();
+  }
 }
 
 const setter: TextMapSetter<(k: string, v: string) => void> = { set: (carrier, k, v) => carrier(k, v) };
