@@ -8,6 +8,7 @@ import {
   pipelinedCasPut,
   type ReportEntry,
   readEventReports,
+  reportJson,
   reportKey,
 } from "../src/report/eventReports.js";
 
@@ -37,6 +38,14 @@ describe("reports - pure", () => {
     expect(big.event.data).toBeUndefined();
     expect(big.event.id).toBe("1");
     expect(capEntry(entry(2)).truncated).toBeUndefined();
+  });
+
+  test("reports - the report JSON (entries serialised once, then reused) equals JSON.stringify of the report", () => {
+    const big = capEntry(entry(3, "x".repeat(10_000)));
+    const events = mergeEntries([entry(1)], [entry(2, { s: 'quote " and \\ and \u00e9' }), big], 10);
+    const r = { v: 1 as const, cluster: CLUSTER, eventSource: "es", updatedAt: "2026-01-01T00:00:00.000Z", events };
+    expect(reportJson(r)).toBe(JSON.stringify(r));
+    expect(JSON.parse(reportJson({ ...r, events: [] }))).toEqual({ ...r, events: [] });
   });
 
   test("reports - keys are <clusterNs>.<clusterName>.<eventSource>", () => {

@@ -61,9 +61,33 @@ export function reportKey(cluster: { namespace: string; name: string }, eventSou
 
 /** Drops `data` of an oversized event so one huge payload cannot push the report past the KV value limit. */
 export function capEntry(e: ReportEntry): ReportEntry {
-  if (JSON.stringify(e).length <= REPORT_ENTRY_MAX_BYTES) return e;
+  const json = JSON.stringify(e);
+  if (json.length <= REPORT_ENTRY_MAX_BYTES) {
+    entryJson.set(e, json);
+    return e;
+  }
   const { data: _d, data_base64: _b, ...rest } = e.event;
   return { ...e, event: rest as CloudEventJson, truncated: true };
+}
+
+/** Entries are immutable once recorded: their JSON, computed by capEntry, is reused by every later rewrite. */
+const entryJson = new WeakMap<ReportEntry, string>();
+
+/** The report's JSON, equal to JSON.stringify(report), without serialising known entries again. */
+export function reportJson(r: EventReport): string {
+  const { events, ...rest } = r;
+  const head = JSON.stringify({ ...rest, events: [] });
+  const parts: string[] = [];
+  for (const e of events) {
+    let j = entryJson.get(e);
+    if (j === undefined) {
+      j = JSON.stringify(e);
+      entryJson.set(e, j);
+    }
+    parts.push(j);
+  }
+  // head ends with `"events":[]}`: splice the entries in.
+  return `${head.slice(0, -2)}${parts.join(",")}]}`;
 }
 
 /** Merges new entries into a report: dedup by seq (redelivery), keep order by seq, keep the last `limit`. */
@@ -229,7 +253,7 @@ export class EventReportWriter {
     let base = this.known.get(key);
     for (let attempt = 0; ; attempt++) {
       const events = mergeEntries(base?.events ?? [], p.entries, this.limit);
-      const body = JSON.stringify({
+      const body = reportJson({
         v: 1,
         cluster: p.cluster,
         eventSource: p.eventSource,
