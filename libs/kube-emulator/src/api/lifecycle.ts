@@ -2,18 +2,18 @@ import { errors } from "../errors.js";
 import { typeFromCrd } from "./crds.js";
 import { objectFilter } from "./reads.js";
 import { asVersion, type Ctx, nowRfc3339, rkeyOf, type Target } from "./target.js";
-import { isPlainObject, type KubeObject, type ResourceType } from "./types.js";
+import { isPlainObject, type KubeObject, objectKey, type ResourceType } from "./types.js";
 
 // Deletion (finalizers, deletionTimestamp, namespace termination, garbage collection of dependents by
 // ownerReferences) and the side effects of writes: a CRD write (re)registers its kind, a CRD removal takes
 // the kind and its objects away.
 
 /** Removes from the store right away (no finalizer left). */
-export function removeNow(ctx: Ctx, t: ResourceType, o: KubeObject): KubeObject {
+export function removeNow(ctx: Ctx, t: ResourceType, o: Readonly<KubeObject>): Readonly<KubeObject> {
   return ctx.store.remove(rkeyOf(t), o.metadata.namespace, o.metadata.name!) ?? o;
 }
 
-export function afterWrite(ctx: Ctx, t: ResourceType, o: KubeObject): void {
+export function afterWrite(ctx: Ctx, t: ResourceType, o: Readonly<KubeObject>): void {
   if (t.kind === "CustomResourceDefinition" && !o.metadata.deletionTimestamp) ctx.registry.put(typeFromCrd(o));
   if (t.kind === "Namespace" && o.metadata.deletionTimestamp) scheduleNamespaceCleanup(ctx, o.metadata.name!);
 }
@@ -26,44 +26,58 @@ function collectDependents(ctx: Ctx, owner: KubeObject, orphan: boolean): void {
   const uid = owner.metadata.uid;
   if (!uid) return;
   setImmediate(() => {
-    for (const rkey of ctx.store.resourceKeys()) {
+    // From the store's ownerReference index; in the order a scan would meet them (resource, then namespace/name).
+    const order = new Map(ctx.store.resourceKeys().map((k, i) => [k, i]));
+    const ns = owner.metadata.namespace;
+    const found = ctx.store
+      .dependentsOf(uid)
+      .filter((d) => !ns || d.object.metadata.namespace === ns)
+      .map((d) => ({ ...d, key: objectKey(d.object.metadata.namespace, d.object.metadata.name!) }))
+      .sort(
+        (a, b) => (order.get(a.rkey) ?? 0) - (order.get(b.rkey) ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+      );
+    for (const { rkey, object } of found) {
       const t = ctx.registry.all().find((x) => rkeyOf(x) === rkey);
-      if (!t) continue;
-      for (const o of ctx.store.list(rkey, owner.metadata.namespace)) {
-        const refs = (o.metadata.ownerReferences ?? []) as { uid?: string }[];
-        if (!refs.some((r) => r.uid === uid) || o.metadata.deletionTimestamp) continue;
-        if (!orphan) {
-          markDeleted(ctx, t, o);
-          continue;
-        }
-        o.metadata.ownerReferences = refs.filter((r) => r.uid !== uid);
-        if (o.metadata.ownerReferences.length === 0) delete o.metadata.ownerReferences;
-        ctx.store.put(rkey, o, "MODIFIED");
+      if (!t || object.metadata.deletionTimestamp) continue;
+      const o = ctx.store.get(rkey, object.metadata.namespace, object.metadata.name!);
+      if (!o) continue;
+      if (!orphan) {
+        markDeleted(ctx, t, o);
+        continue;
       }
+      const refs = (o.metadata.ownerReferences ?? []) as { uid?: string }[];
+      o.metadata.ownerReferences = refs.filter((r) => r.uid !== uid);
+      if (o.metadata.ownerReferences.length === 0) delete o.metadata.ownerReferences;
+      ctx.store.put(rkey, o, "MODIFIED");
     }
   });
 }
 
-export function afterRemove(ctx: Ctx, t: ResourceType, o: KubeObject, orphan = false): void {
+export function afterRemove(ctx: Ctx, t: ResourceType, o: Readonly<KubeObject>, orphan = false): void {
   collectDependents(ctx, o, orphan);
   if (t.kind === "CustomResourceDefinition") {
     const spec = o.spec as { group?: string; names?: { plural?: string } };
     const crType = ctx.registry.get(spec.group ?? "", spec.names?.plural ?? "");
     if (crType) {
-      for (const cr of ctx.store.list(rkeyOf(crType))) removeNow(ctx, crType, cr);
+      for (const cr of ctx.store.scan(rkeyOf(crType))) removeNow(ctx, crType, cr);
       ctx.registry.remove(crType.group, crType.plural);
       ctx.store.hub.resourceGone(rkeyOf(crType));
     }
   }
   const ns = o.metadata.namespace;
   if (ns) {
-    const nsObj = ctx.store.get("namespaces", undefined, ns);
+    const nsObj = ctx.store.peek("namespaces", undefined, ns);
     if (nsObj?.metadata.deletionTimestamp) scheduleNamespaceCleanup(ctx, ns);
   }
 }
 
 /** Marks an object deleted: gone now without finalizers, otherwise deletionTimestamp until they are removed. */
-function markDeleted(ctx: Ctx, t: ResourceType, o: KubeObject, orphan = false): { object: KubeObject; gone: boolean } {
+function markDeleted(
+  ctx: Ctx,
+  t: ResourceType,
+  o: KubeObject,
+  orphan = false,
+): { object: Readonly<KubeObject>; gone: boolean } {
   const pending = (o.metadata.finalizers?.length ?? 0) > 0 || t.kind === "Namespace";
   if (!pending) {
     const gone = removeNow(ctx, t, o);
@@ -151,7 +165,7 @@ function scheduleNamespaceCleanup(ctx: Ctx, ns: string): void {
 }
 
 function finalizeNamespace(ctx: Ctx, ns: string): void {
-  const nsObj = ctx.store.get("namespaces", undefined, ns);
+  const nsObj = ctx.store.peek("namespaces", undefined, ns);
   if (!nsObj?.metadata.deletionTimestamp) return;
   let remaining = 0;
   for (const rkey of ctx.store.resourcesIn(ns)) {

@@ -3,14 +3,14 @@ import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } 
 import { asVersion, type Ctx, rkeyOf, type Target } from "./target.js";
 import { apiVersionOf, type KubeObject, objectKey } from "./types.js";
 
-export function getObject(ctx: Ctx, target: Target): KubeObject {
-  const o = ctx.store.get(rkeyOf(target.t), target.namespace, target.name!);
+export function getObject(ctx: Ctx, target: Target): Readonly<KubeObject> {
+  const o = ctx.store.peek(rkeyOf(target.t), target.namespace, target.name!);
   if (!o) throw errors.notFound({ kind: target.t.kind, group: target.t.group, name: target.name }, target.t.plural);
   return asVersion(o, target);
 }
 
 /** The filter list and watch share: namespace, label selector, field selector. */
-export function objectFilter(target: Target): (o: KubeObject) => boolean {
+export function objectFilter(target: Target): (o: Readonly<KubeObject>) => boolean {
   const labels = parseLabelSelector(target.query.get("labelSelector"));
   const fields = parseFieldSelector(target.query.get("fieldSelector"));
   // A watch on an item path (…/configmaps/x?watch=1) sees only that object.
@@ -41,7 +41,8 @@ function decodeContinue(s: string): ContinueToken {
 /** A list, with limit/continue paging in namespace/name order. */
 export function listObjects(ctx: Ctx, target: Target): Record<string, unknown> {
   const filter = objectFilter(target);
-  let items = ctx.store.list(rkeyOf(target.t), target.namespace).filter(filter);
+  // The stored objects themselves: filtered, then sent with a new top level each (asVersion), never copied.
+  let items = ctx.store.scan(rkeyOf(target.t), target.namespace).filter(filter);
   const cont = target.query.get("continue");
   let rv = ctx.store.resourceVersion;
   if (cont) {

@@ -21,12 +21,12 @@ export interface Target {
 
 export const rkeyOf = (t: ResourceType) => resourceKey(t.group, t.plural);
 
-/** Stamps the requested apiVersion/kind on an object on its way out (custom resources are stored once). */
-export function asVersion<T extends KubeObject>(o: T, target: Target): T {
-  const r = o as KubeObject;
-  r.apiVersion = apiVersionOf(target.t.group, target.version);
-  r.kind = target.t.kind;
-  return o;
+/**
+ * The object with the requested apiVersion/kind on its way out (custom resources are stored once). A new top
+ * level sharing everything below it: stored objects go out without a deep copy and are never changed.
+ */
+export function asVersion<T extends Readonly<KubeObject>>(o: T, target: Target): T {
+  return { ...o, apiVersion: apiVersionOf(target.t.group, target.version), kind: target.t.kind };
 }
 
 export const nowRfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -73,8 +73,32 @@ export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+/**
+ * A deep copy of JSON-shaped data. Hand-written because it runs on every write: it is several times faster
+ * than structuredClone for plain objects and arrays (anything else still goes through structuredClone).
+ */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  return copy(v) as T;
+}
+
+function copy(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copy(v[i]);
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const c = copy((v as Record<string, unknown>)[k]);
+    // An own "__proto__" key (JSON.parse makes them) must stay data, not become the prototype.
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

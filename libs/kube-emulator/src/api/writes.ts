@@ -73,7 +73,7 @@ function checkFields(target: Target, o: KubeObject, warnings: string[]): string[
 }
 
 /** Key-order independent JSON, without managedFields timestamps (they move on every apply). */
-function canonical(o: KubeObject): string {
+function canonical(o: Readonly<KubeObject>): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (!isPlainObject(v)) return v;
@@ -83,12 +83,12 @@ function canonical(o: KubeObject): string {
         .map((k) => [k, sort(v[k])]),
     );
   };
-  const c = clone(o);
-  c.metadata.managedFields = c.metadata.managedFields?.map((m) => ({ ...m, time: "" }));
-  return JSON.stringify(sort(c));
+  // `sort` builds new objects, so a shallow copy is enough to blank the times without touching `o`.
+  const mf = o.metadata.managedFields?.map((m) => ({ ...m, time: "" }));
+  return JSON.stringify(sort({ ...o, metadata: { ...o.metadata, managedFields: mf } }));
 }
 
-function specOf(o: KubeObject): string {
+function specOf(o: Readonly<KubeObject>): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
   return JSON.stringify(rest);
 }
@@ -98,7 +98,7 @@ function specOf(o: KubeObject): string {
  * migration does, with a JSON patch): a non-empty list replaces the stored one, `[{}]` clears it, and an
  * absent or empty list keeps it.
  */
-function ownershipBase(old: KubeObject | undefined, next: KubeObject): KubeObject | undefined {
+function ownershipBase(old: Readonly<KubeObject> | undefined, next: KubeObject): KubeObject | undefined {
   const mf = next.metadata.managedFields;
   if (!old || !Array.isArray(mf) || mf.length === 0) return old;
   const cleared = mf.length === 1 && Object.keys(mf[0] ?? {}).length === 0;
@@ -109,7 +109,7 @@ function ownershipBase(old: KubeObject | undefined, next: KubeObject): KubeObjec
 function commit(
   ctx: Ctx,
   target: Target,
-  old: KubeObject | undefined,
+  old: Readonly<KubeObject> | undefined,
   next: KubeObject,
   warnings: string[],
   ssa = false,
@@ -175,7 +175,7 @@ function commit(
 
 function requireNamespace(ctx: Ctx, target: Target, name: string | undefined): void {
   if (!target.t.namespaced) return;
-  const ns = ctx.store.get("namespaces", undefined, target.namespace!);
+  const ns = ctx.store.peek("namespaces", undefined, target.namespace!);
   if (!ns) throw errors.notFound({ kind: "Namespace", group: "", name: target.namespace }, "namespaces");
   if (ns.metadata.deletionTimestamp)
     throw errors.forbidden(
@@ -194,7 +194,7 @@ export function createObject(ctx: Ctx, target: Target, body: unknown): WriteResu
   delete o.metadata.managedFields;
   if (!target.t.builtin && target.t.hasStatus) delete o.status;
   requireNamespace(ctx, target, o.metadata.name);
-  const existing = o.metadata.name ? ctx.store.get(rkeyOf(target.t), target.namespace, o.metadata.name) : undefined;
+  const existing = o.metadata.name ? ctx.store.peek(rkeyOf(target.t), target.namespace, o.metadata.name) : undefined;
   if (existing)
     throw errors.alreadyExists({ kind: target.t.kind, group: target.t.group, name: o.metadata.name }, target.t.plural);
   return commit(ctx, { ...target, name: o.metadata.name }, undefined, o, []);
@@ -207,9 +207,9 @@ function current(ctx: Ctx, target: Target): KubeObject {
 }
 
 /** Main resource writes keep the stored status; status writes change nothing but status. */
-function scope(target: Target, old: KubeObject, next: KubeObject): KubeObject {
+function scope(target: Target, old: Readonly<KubeObject>, next: KubeObject): KubeObject {
   if (target.subresource === "status") {
-    const o = clone(old);
+    const o = clone(old) as KubeObject;
     if (next.status === undefined) delete o.status;
     else o.status = next.status;
     o.metadata.resourceVersion = next.metadata.resourceVersion;
@@ -231,7 +231,7 @@ function checkName(target: Target, o: KubeObject): void {
   o.metadata.name = target.name;
 }
 
-function checkVersion(target: Target, old: KubeObject, o: KubeObject): void {
+function checkVersion(target: Target, old: Readonly<KubeObject>, o: KubeObject): void {
   const rv = o.metadata.resourceVersion;
   if (rv && rv !== old.metadata.resourceVersion)
     throw errors.conflict(
@@ -250,9 +250,21 @@ export function updateObject(ctx: Ctx, target: Target, body: unknown): WriteResu
   return commit(ctx, target, old, scope(target, old, o), []);
 }
 
+/** JSON is YAML: a YAML body that looks like JSON is tried as JSON first, many times faster to parse. */
+function parseYamlOrJson(raw: string): unknown {
+  if (raw.trimStart().startsWith("{")) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      // YAML flow mapping that is not strict JSON (unquoted keys, comments): the YAML parser decides.
+    }
+  }
+  return parseYaml(raw);
+}
+
 function parseBody(raw: string, contentType: string): unknown {
   try {
-    return contentType.includes("yaml") ? parseYaml(raw) : JSON.parse(raw);
+    return contentType.includes("yaml") ? parseYamlOrJson(raw) : JSON.parse(raw);
   } catch (err) {
     throw new ApiError(400, "BadRequest", `error decoding patch: ${(err as Error).message}`, undefined, { cause: err });
   }
@@ -282,7 +294,8 @@ function applyObject(ctx: Ctx, target: Target, patch: unknown): WriteResult {
   if (!fm) throw errors.badRequest("PATCH with apply requires a fieldManager (fieldManager query parameter)");
   const config = shape(target, patch);
   checkName(target, config);
-  const old = ctx.store.get(rkeyOf(target.t), target.namespace, target.name!);
+  // Read-only: server-side apply merges into a copy, and commit only reads the old object.
+  const old = ctx.store.peek(rkeyOf(target.t), target.namespace, target.name!);
   if (old) checkVersion(target, old, config);
   else requireNamespace(ctx, target, target.name);
   const warnings: string[] = [];

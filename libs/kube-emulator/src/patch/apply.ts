@@ -1,4 +1,4 @@
-import { isPlainObject, type KubeObject, type ManagedFieldsEntry } from "../api/types.js";
+import { clone, isPlainObject, type KubeObject, type ManagedFieldsEntry } from "../api/types.js";
 import { ApiError, type StatusCause } from "../errors.js";
 import {
   decode,
@@ -16,7 +16,8 @@ import { itemKey, type ListSemantics, sameKey } from "./lists.js";
 // Server-side apply and the field ownership every write records in metadata.managedFields.
 
 export interface ApplyRequest {
-  live: KubeObject | undefined;
+  /** Read only: the result is merged into a copy. */
+  live: Readonly<KubeObject> | undefined;
   config: KubeObject;
   manager: string;
   force: boolean;
@@ -30,7 +31,7 @@ interface Owner {
   set: FieldSet;
 }
 
-function owners(obj: KubeObject | undefined): Owner[] {
+function owners(obj: Readonly<KubeObject> | undefined): Owner[] {
   return (obj?.metadata.managedFields ?? []).map((e) => ({ entry: e, set: fromFieldsV1(e.fieldsV1) }));
 }
 
@@ -94,7 +95,7 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   }
   for (const f of forced) f.owner.set.delete(f.key);
 
-  const result = mergeApply(structuredClone(live), req.config, [], req.opts.lists) as KubeObject;
+  const result = mergeApply(clone(live), req.config, [], req.opts.lists) as KubeObject;
   // Fields this manager applied before but not now are removed, unless someone else still owns them.
   if (mine) {
     for (const key of mine.set) {
@@ -172,7 +173,7 @@ function writeOwners(
 
 /** Merges an applied configuration into the live object: maps recursively, keyed lists by key. */
 function mergeApply(live: unknown, config: unknown, names: string[], lists: ListSemantics): unknown {
-  if (!isPlainObject(config)) return structuredClone(config);
+  if (!isPlainObject(config)) return clone(config);
   const out: Record<string, unknown> = isPlainObject(live) ? live : {};
   for (const [k, v] of Object.entries(config)) {
     if (names.length === 1 && names[0] === "metadata" && k === "managedFields") continue;
@@ -187,7 +188,7 @@ function mergeApply(live: unknown, config: unknown, names: string[], lists: List
         const key = itemKey(item, lk.keys);
         const i = key ? cur.findIndex((c) => sameKey(c, key)) : -1;
         if (i >= 0) cur[i] = mergeApply(cur[i], item, [...names, k], lists);
-        else cur.push(structuredClone(item));
+        else cur.push(clone(item));
       }
       continue;
     }

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { objectFilter } from "../api/reads.js";
 import { toTable } from "../api/tables.js";
 import { asVersion, type Ctx, rkeyOf, type Target } from "../api/target.js";
-import { apiVersionOf, clone, type KubeObject } from "../api/types.js";
+import { apiVersionOf, type KubeObject } from "../api/types.js";
 import { ApiError, errors } from "../errors.js";
 import type { StoreEvent } from "../store/watch.js";
 
@@ -24,8 +24,8 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
   const rvParam = q.get("resourceVersion") ?? "";
   let first = true;
 
-  const render = (o: KubeObject): unknown => {
-    const v = asVersion(clone(o), target);
+  const render = (o: Readonly<KubeObject>): unknown => {
+    const v = asVersion(o, target);
     if (!opts.table) return v;
     const t = toTable(target.t, [v], { resourceVersion: v.metadata.resourceVersion }, include, first);
     first = false;
@@ -69,7 +69,7 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
   let from: number;
   const initial = q.get("sendInitialEvents") === "true";
   if (rvParam === "" || rvParam === "0" || initial) {
-    for (const o of ctx.store.list(rkey, target.namespace).filter(filter)) write("ADDED", render(o));
+    for (const o of ctx.store.scan(rkey, target.namespace)) if (filter(o)) write("ADDED", render(o));
     from = ctx.store.resourceVersion;
     // WatchList (sendInitialEvents): a bookmark marks the end of the initial state.
     if (initial && bookmarks) bookmark({ "k8s.io/initial-events-end": "true" });
