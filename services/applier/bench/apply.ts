@@ -194,7 +194,8 @@ spec: {}
   );
   writeFileSync(join(dir, "trigger.yaml"), CONFIG);
   const store = new DirConfigStore({ dir });
-  const bus = await connectBus({ servers: nats.url, name: "bench-applier" });
+  // noAsyncTraces as the applier's main.ts connects.
+  const bus = await connectBus({ servers: nats.url, name: "bench-applier", noAsyncTraces: true });
   try {
     await store.start();
     await waitFor(

@@ -1,7 +1,7 @@
 // Deleting what a trigger deployed: by inventory record, and by label sweep for anything a crash kept
 // out of the inventory. Deleting what does not exist is a no-op.
 import type { DeployedObject } from "../inventory/entry.js";
-import { type ClusterClient, classify } from "./client.js";
+import { type ClusterClient, classify, type KubeResponse } from "./client.js";
 import { LABEL_EVENT_KEY, LABEL_TRIGGER, toLabelValue } from "./labels.js";
 import { collectionPath, objectPath } from "./ssa.js";
 
@@ -15,6 +15,10 @@ export interface Owner {
  * still carries that owner's labels: another event or trigger that applied the same object since then owns it
  * now (last apply wins), and a Delete of ours must not take it away. The uid precondition keeps a replacement
  * created between the check and the delete safe.
+ *
+ * The common case needs no ownership read: when the recorded uid and resourceVersion still hold, the object is
+ * exactly what we applied (our labels included), so one DELETE with both as preconditions is the whole check.
+ * A 409 means it changed since; then the labels decide, as below.
  */
 export async function deleteObject(
   client: ClusterClient,
@@ -31,6 +35,12 @@ export async function deleteObject(
     throw err;
   }
   const path = objectPath(info, ref.name, ref.namespace);
+  if (owner && ref.uid && ref.resourceVersion) {
+    const res = await sendDelete(client, path, { uid: ref.uid, resourceVersion: ref.resourceVersion });
+    if (res.status === 404) return false;
+    if (res.status < 300) return true;
+    if (res.status !== 409) throw classify(cluster, `delete ${ref.kind} ${path}`, res);
+  }
   let uid: string | undefined;
   if (owner) {
     const cur = await client.request("GET", path);
@@ -42,18 +52,26 @@ export async function deleteObject(
       return false;
     uid = meta?.uid;
   }
-  const res = await client.request("DELETE", path, {
-    body: JSON.stringify({
-      kind: "DeleteOptions",
-      apiVersion: "v1",
-      propagationPolicy: "Background",
-      ...(uid ? { preconditions: { uid } } : {}),
-    }),
-  });
+  const res = await sendDelete(client, path, uid ? { uid } : undefined);
   if (res.status === 404) return false;
   if (res.status === 409 && uid) return false; // replaced since the ownership check: not ours
   if (res.status >= 300) throw classify(cluster, `delete ${ref.kind} ${path}`, res);
   return true;
+}
+
+function sendDelete(
+  client: ClusterClient,
+  path: string,
+  preconditions: { uid: string; resourceVersion?: string } | undefined,
+): Promise<KubeResponse> {
+  return client.request("DELETE", path, {
+    body: JSON.stringify({
+      kind: "DeleteOptions",
+      apiVersion: "v1",
+      propagationPolicy: "Background",
+      ...(preconditions ? { preconditions } : {}),
+    }),
+  });
 }
 
 /** Lists objects of one kind carrying `selector`, across namespaces. */
