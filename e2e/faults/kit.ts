@@ -149,11 +149,12 @@ export async function publishJs(js: JetStreamClient, subject: string, bodies: st
 export { jetstream };
 
 /** How often each CE id is on EVT_EVENTS (read with an ordered consumer), in stream order. */
-export async function storedEvents(bus: Bus, idPrefix: string): Promise<{ ids: string[]; subjects: string[] }> {
+export async function storedEvents(bus: Bus, idPrefix: string): Promise<StoredEvents> {
   const info = await bus.jsm.streams.info(STREAMS.events.name);
   const ids: string[] = [];
   const subjects: string[] = [];
-  if (info.state.messages === 0) return { ids, subjects };
+  const upstream: (number | null)[] = [];
+  if (info.state.messages === 0) return { ids, subjects, upstream };
   const c = await bus.js.consumers.get(STREAMS.events.name);
   const msgs = await c.consume();
   for await (const m of msgs) {
@@ -161,11 +162,19 @@ export async function storedEvents(bus: Bus, idPrefix: string): Promise<{ ids: s
     if (env.event.id.startsWith(idPrefix)) {
       ids.push(env.event.id);
       subjects.push(String(env.event.subject));
+      upstream.push(env.upstream?.seq ?? null);
     }
     if (m.info.pending === 0 || m.seq >= info.state.last_seq) break;
   }
   await msgs.close();
-  return { ids, subjects };
+  return { ids, subjects, upstream };
+}
+
+/** CE ids on EVT_EVENTS in stream order, with their CE subject and upstream stream sequence (null: none). */
+export interface StoredEvents {
+  ids: string[];
+  subjects: string[];
+  upstream: (number | null)[];
 }
 
 /** Extra copies: ids seen more than once. */
@@ -315,23 +324,29 @@ export async function deadLetters(bus: Bus): Promise<DeadLetter[]> {
 }
 
 /**
- * What the stored order implies: per user, the last of its events on EVT_EVENTS decides (a login → a Namespace).
- * The applier fences per key on the EVT_EVENTS sequence, so the final state must equal this one whatever the
- * publish order was; `reorderedKeys` counts users whose events were stored out of publish order.
+ * What the stored events imply: per user, the last of its events decides (a login → a Namespace). `expected`: last
+ * on EVT_EVENTS; `applied`: last in the order the applier fences on — the upstream (publish) position where both
+ * events carry one, else the EVT_EVENTS order — which the final state must equal whatever order the events were
+ * stored in. `reorderedKeys` counts users whose events were stored out of publish order.
  */
-export function storedOrderState(events: readonly UserEvent[], stored: { ids: string[]; subjects: string[] }) {
+export function storedOrderState(events: readonly UserEvent[], stored: StoredEvents) {
   const published = new Map<string, string[]>();
   for (const e of events) published.set(e.user, [...(published.get(e.user) ?? []), e.id]);
   const byUser = new Map<string, string[]>();
+  const last = new Map<string, { id: string; up: number | null; i: number }>();
   const seen = new Set<string>();
   stored.ids.forEach((id, i) => {
     if (seen.has(id)) return;
     seen.add(id);
     const u = stored.subjects[i]!;
     byUser.set(u, [...(byUser.get(u) ?? []), id]);
+    const up = stored.upstream[i] ?? null;
+    const cur = last.get(u);
+    if (!cur || (up !== null && cur.up !== null ? up > cur.up : i > cur.i)) last.set(u, { id, up, i });
   });
   const logins = new Set(events.filter((e) => e.type === "login").map((e) => e.id));
   const expected = new Set([...byUser].filter(([, ids]) => logins.has(ids.at(-1)!)).map(([u]) => u));
+  const applied = new Set([...last].filter(([, e]) => logins.has(e.id)).map(([u]) => u));
   const reorderedKeys = [...published].filter(([u, ids]) => ids.join() !== (byUser.get(u) ?? []).join()).length;
-  return { expected, reorderedKeys, keys: published.size };
+  return { expected, applied, reorderedKeys, keys: published.size };
 }

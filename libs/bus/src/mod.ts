@@ -18,6 +18,7 @@ export type {
   ReplayNote,
   StoredDeadLetter,
   TopologyOptions,
+  UpstreamPosition,
 } from "./internal.js";
 export {
   ack,

@@ -22,6 +22,21 @@ export interface ClusterRef {
   kind: "SveltosCluster" | "Cluster";
 }
 
+/**
+ * Where an event sits in its upstream JetStream stream: the publish order, which EVT_EVENTS' order may not keep
+ * (a killed gateway's messages come back after AckWait, replicas interleave). Absent for core NATS.
+ */
+export interface UpstreamPosition {
+  /** The upstream stream's name. */
+  stream: string;
+  /** When that stream was created (StreamInfo.created): a recreated stream restarts its sequence. */
+  created: string;
+  /** The upstream message's stream sequence. */
+  seq: number;
+  /** Position of the event in its message (batched mode); 0 otherwise. */
+  index: number;
+}
+
 /** What the gateway writes on EVT_EVENTS for every valid CloudEvent. */
 export interface EventEnvelope {
   v: 1;
@@ -32,6 +47,8 @@ export interface EventEnvelope {
   subscription: string;
   transport: "nats" | "jetstream";
   receivedAt: string;
+  /** JetStream sources only: the upstream position, which orders one key's events in the applier. */
+  upstream?: UpstreamPosition;
   event: CloudEventJson;
 }
 
@@ -42,6 +59,8 @@ export interface MatchRecord {
   eventSeq: number;
   /** Nats-Msg-Id of the event on EVT_EVENTS. */
   eventMsgId: string;
+  /** EventEnvelope.upstream: when present, orders the key's events before `eventSeq` does. */
+  upstream?: UpstreamPosition;
   cluster: ClusterRef;
   eventSource: string;
   eventTrigger: string;

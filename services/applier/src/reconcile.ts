@@ -1,5 +1,6 @@
-// The reconcile loop for one inventory key: fence on the event sequence, converge the cluster, record the
-// result with compare-and-set. Level-based and idempotent: running it twice for the same match is harmless.
+// The reconcile loop for one inventory key: fence on the event's order (inventory/order.ts), converge the cluster,
+// record the result with compare-and-set. Level-based and idempotent: running it twice for the same match is
+// harmless.
 import type { MatchRecord } from "@evtrigger/bus";
 import type { ClientPool } from "./apply/pool.js";
 import { type Converged, converge, type Desired } from "./converge.js";
@@ -8,6 +9,7 @@ import type { ConfigSnapshotLike, EventTriggerLike, LoggerLike, TemplateRender, 
 import { ApplierError, isTerminal } from "./errors.js";
 import type { DeployedObject, InventoryEntry } from "./inventory/entry.js";
 import { eventKeyOf, eventRecordKey, type InventoryMode, inventoryKey } from "./inventory/keys.js";
+import { isNewer } from "./inventory/order.js";
 import { InventoryConflict, type InventoryStore, type Versioned } from "./inventory/store.js";
 import { renderAction } from "./render/action.js";
 import { templateData } from "./render/data.js";
@@ -93,6 +95,7 @@ export class Reconciler {
           ceType: match.event.type,
           ceId: match.event.id,
           eventSeq: match.eventSeq,
+          ...(match.upstream ? { upstream: match.upstream } : {}),
           eventMsgId: match.eventMsgId,
           action,
           syncMode,
@@ -121,9 +124,10 @@ export class Reconciler {
     mode: InventoryMode,
   ): Promise<void> {
     const key = eventRecordKey(trigger.metadata.name, eventKey);
+    const position = { sourceCluster: match.cluster, eventSeq: match.eventSeq, upstream: match.upstream };
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const cur = await this.d.inventory.get(key);
-      if (cur && cur.entry.eventSeq >= match.eventSeq) return;
+      if (cur && !isNewer(position, cur.entry)) return;
       const rec: Desired = {
         v: 1,
         trigger: trigger.metadata.name,
@@ -137,6 +141,7 @@ export class Reconciler {
         ceType: match.event.type,
         ceId: match.event.id,
         eventSeq: match.eventSeq,
+        ...(match.upstream ? { upstream: match.upstream } : {}),
         eventMsgId: match.eventMsgId,
         action,
         syncMode: syncModeOf(trigger),
@@ -156,11 +161,12 @@ export class Reconciler {
   }
 
   /**
-   * Fenced compare-and-set loop. A stored eventSeq >= ours means this match is stale or a redelivery: no side
-   * effects. The invariant that makes replicas safe: every side effect on a cluster is followed by a CAS write
-   * of the state it asserted, and whoever loses a CAS race after touching the cluster asserts the stored
-   * (newer) state again and writes it back, so the last write always describes the cluster. A redelivered
-   * match may have touched the cluster in an attempt that failed half-way, so it does the same.
+   * Fenced compare-and-set loop. A stored event not older than ours (order.ts: publish order where known, else
+   * eventSeq) means this match is stale or a redelivery: no side effects. The invariant that makes replicas safe:
+   * every side effect on a cluster is followed by a CAS write of the state it asserted, and whoever loses a CAS
+   * race after touching the cluster asserts the stored (newer) state again and writes it back, so the last write
+   * always describes the cluster. A redelivered match may have touched the cluster in an attempt that failed
+   * half-way, so it does the same.
    */
   async reconcileKey(
     key: string,
@@ -171,8 +177,8 @@ export class Reconciler {
     let touched: DeployedObject[] | undefined;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const cur = await this.d.inventory.get(key);
-      if (cur && cur.entry.eventSeq >= desired.eventSeq) {
-        if ((touched || redelivered) && cur.entry.eventSeq > desired.eventSeq) {
+      if (cur && !isNewer(desired, cur.entry)) {
+        if ((touched || redelivered) && isNewer(cur.entry, desired)) {
           await this.assertStored(key, touched ?? []);
         }
         return { key, cluster: desired.cluster, action: desired.action, outcome: "stale" };

@@ -29,6 +29,7 @@ import { decide, type Outcome } from "./decide/decision.js";
 import type { ClusterAccess, LoggerLike, TemplateRender, TriggerConfigSource, TriggerStatusSink } from "./deps.js";
 import { ApplierError, isTerminal } from "./errors.js";
 import { inventoryKey } from "./inventory/keys.js";
+import { upstreamProblem } from "./inventory/order.js";
 import { type InventoryStore, openInventory } from "./inventory/store.js";
 import { type KeyResult, Reconciler } from "./reconcile.js";
 import { goRender } from "./render/engine.js";
@@ -299,6 +300,8 @@ export function parseMatch(data: Uint8Array): MatchRecord {
     });
   if (typeof r !== "object" || r === null) throw bad("(root)");
   if (!Number.isSafeInteger(r.eventSeq) || r.eventSeq < 1) throw bad("eventSeq");
+  const upstream = upstreamProblem(r.upstream);
+  if (upstream) throw bad(upstream);
   if (typeof r.eventTrigger !== "string" || !r.eventTrigger) throw bad("eventTrigger");
   if (typeof r.cluster?.namespace !== "string" || typeof r.cluster?.name !== "string") throw bad("cluster");
   if (typeof r.event?.source !== "string" || typeof r.event?.id !== "string" || typeof r.event?.type !== "string") {

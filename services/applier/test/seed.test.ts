@@ -95,4 +95,47 @@ describe("applier against the emulator (seed triggers)", () => {
     expect(after.revision).toBe(before.revision);
     expect(after.entry.eventSeq).toBe(21);
   });
+
+  test("fencing - publish order (upstream sequence) wins over EVT_EVENTS order; without it, eventSeq", async () => {
+    const up = (seq: number) => ({ stream: "USERS", created: "2026-11-25T10:00:00.000Z", seq, index: 0 });
+    const entry = async () =>
+      (await h.appliers[0]!.inventory.list(inventoryFilter("applied", "manage-namespace"))).find(
+        (e) => e.entry.ceSubject === "carol",
+      );
+    const idle = () =>
+      waitFor(async () => {
+        const ci = await h.bus.jsm.consumers.info("EVT_MATCHES", "evt-applier");
+        return ci.num_pending === 0 && ci.num_ack_pending === 0;
+      });
+    await h.publishMatch({
+      eventTrigger: "manage-namespace",
+      eventSeq: 30,
+      upstream: up(2),
+      event: loginEvent("carol"),
+    });
+    await waitFor(() => nsJson("carol"));
+    await h.publishMatch({
+      eventTrigger: "manage-namespace",
+      eventSeq: 31,
+      upstream: up(4),
+      event: logoutEvent("carol"),
+    });
+    await waitFor(async () => (await h.kubectl("get", "namespace", "carol")).code !== 0);
+    // Published before the logout but stored after it (a killed gateway's redelivery): the tombstone holds.
+    await h.publishMatch({
+      eventTrigger: "manage-namespace",
+      eventSeq: 32,
+      upstream: up(3),
+      event: loginEvent("carol"),
+    });
+    await idle();
+    expect((await h.kubectl("get", "namespace", "carol")).code).not.toBe(0);
+    expect((await entry())?.entry).toMatchObject({ action: "Delete", eventSeq: 31, upstream: up(4) });
+    // No upstream position (core NATS): EVT_EVENTS' order decides, so this later login applies.
+    await h.publishMatch({ eventTrigger: "manage-namespace", eventSeq: 33, event: loginEvent("carol") });
+    await waitFor(() => nsJson("carol"), { what: "namespace carol re-created" });
+    const last = (await entry())!.entry;
+    expect(last).toMatchObject({ action: "Create", eventSeq: 33 });
+    expect(last.upstream).toBeUndefined();
+  });
 });

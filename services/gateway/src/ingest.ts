@@ -10,6 +10,7 @@ import {
   hdrsToRecord,
   type PipelinedPublisher,
   truncateBody,
+  type UpstreamPosition,
 } from "@evtrigger/bus";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
@@ -31,8 +32,8 @@ export interface UpstreamMessage {
   subject: string;
   data: Uint8Array;
   headers?: MsgHdrs;
-  /** JetStream position, when the message came from a stream. */
-  js?: { stream: string; seq: number };
+  /** JetStream position, when the message came from a stream (`created`: the stream's creation time). */
+  js?: { stream: string; seq: number; created: string };
 }
 
 export interface IngestDeps {
@@ -75,7 +76,8 @@ export function createIngest(d: IngestDeps): Ingest {
       const msgId = m.js
         ? jetStreamMsgId(up.cluster, m.js.stream, m.js.seq, ne.index)
         : coreMsgId(up.cluster, ne.event, coreHash(), ne.index);
-      writes.push(publishEvent(d, up, m.subject, ne.event, headers, msgId, receivedAt));
+      const upstream = m.js && { stream: m.js.stream, created: m.js.created, seq: m.js.seq, index: ne.index ?? 0 };
+      writes.push(publishEvent(d, up, m.subject, ne.event, headers, msgId, receivedAt, upstream));
     }
     for (const r of n.rejections) {
       const letter = {
@@ -113,6 +115,7 @@ async function publishEvent(
   upstreamHeaders: HeaderMap,
   msgId: string,
   receivedAt: string,
+  upstream: UpstreamPosition | undefined,
 ): Promise<void> {
   const env: EventEnvelope = {
     v: 1,
@@ -121,6 +124,7 @@ async function publishEvent(
     subscription: up.subscription,
     transport: up.transport,
     receivedAt,
+    ...(upstream ? { upstream } : {}),
     event,
   };
   await d.trace(event, upstreamHeaders, { cluster: clusterKey(up.cluster), natsSubject }, (traceparent) =>

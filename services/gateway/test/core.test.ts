@@ -86,6 +86,8 @@ describe("gateway core NATS", () => {
       transport: "nats",
       event: seedLogin,
     });
+    // Core NATS has no stream position: the applier orders such events by their EVT_EVENTS sequence.
+    expect(login.record.upstream).toBeUndefined();
   });
 
   test("core - binary mode with ce- headers arrives normalized, keeping the CE trace", async () => {

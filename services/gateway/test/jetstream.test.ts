@@ -74,6 +74,9 @@ describe("gateway JetStream sources", () => {
     )!;
     expect(login.msgId).toBe(`js:fleet/edge-1:USERS:${a.seq}`);
     expect(login.record).toMatchObject({ natsSubject: "users.login", cluster: edge });
+    // The upstream position orders a key's events in the applier (publish order, whatever the stored order).
+    const { created } = await ujsm.streams.info("USERS");
+    expect(login.record.upstream).toEqual({ stream: "USERS", created, seq: a.seq, index: 0 });
     expect(got.find((e) => e.record.event.id === "audit-1")!.msgId).toBe(`js:fleet/edge-1:AUDIT:${b.seq}`);
     await waitFor(async () => (await ujsm.consumers.info("USERS", UPSTREAM_DURABLE)).ack_floor.stream_seq >= 2, {
       what: "upstream acks",

@@ -215,6 +215,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
         const rec: MatchRecord = {
           v: 1,
           eventSeq: seq,
+          upstream: env.upstream,
           eventMsgId,
           cluster: env.cluster,
           eventSource: f.name,

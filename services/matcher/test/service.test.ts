@@ -34,7 +34,14 @@ describe("service - seed flow", () => {
   test("service - the seed's login and logout (same CE id 10001) both produce a match record", async () => {
     const tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     const login = await publishEvent(env.bus, envelope({ type: "auth.example.com.login" }), "gw-login", tp);
-    const logout = await publishEvent(env.bus, envelope({ type: "auth.example.com.logout" }), "gw-logout", tp);
+    // From a JetStream source: the upstream position travels into the match record (the applier orders by it).
+    const upstream = { stream: "USERS", created: "2026-11-25T10:00:00.000Z", seq: 7, index: 0 };
+    const logout = await publishEvent(
+      env.bus,
+      { ...envelope({ type: "auth.example.com.logout" }), upstream },
+      "gw-logout",
+      tp,
+    );
     const got = await waitFor(async () => {
       const m = await readMatches(env.bus);
       return m.length >= 2 ? m : undefined;
@@ -58,6 +65,7 @@ describe("service - seed flow", () => {
         subscription: "user-operation",
         event: { id: "10001", subject: "mgianluc" },
       });
+      expect(g.rec.upstream).toEqual(type === "auth.example.com.logout" ? upstream : undefined);
       expect(g.msg.header.get("Nats-Msg-Id")).toBe(`${pub.msgId}|manage-namespace`);
       expect(g.msg.header.get("traceparent")).toBe(tp);
       expect(g.msg.subject).toBe(matchSubject(partitionOf("manage-namespace|auth.example.com|mgianluc")));

@@ -1,5 +1,5 @@
 // The inventory record: what one trigger deployed into one destination cluster for one event identity.
-import type { CloudEventJson, ClusterRef } from "@evtrigger/bus";
+import type { CloudEventJson, ClusterRef, UpstreamPosition } from "@evtrigger/bus";
 
 export interface DeployedObject {
   apiVersion: string;
@@ -26,8 +26,10 @@ export interface InventoryEntry {
   ceSubject?: string;
   ceType: string;
   ceId: string;
-  /** EVT_EVENTS sequence of the event that produced this state: the fencing token. */
+  /** EVT_EVENTS sequence of the event that produced this state: the fencing token (see order.ts). */
   eventSeq: number;
+  /** Its upstream JetStream position, when known: orders the key's events by publish order (see order.ts). */
+  upstream?: UpstreamPosition;
   eventMsgId: string;
   action: CloudEventAction;
   syncMode: string;

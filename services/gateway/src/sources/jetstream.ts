@@ -87,13 +87,15 @@ export function startJetStreamSources(o: {
           maxAckPending: o.concurrency * 4,
           ackWaitMs: o.ackWaitMs,
         });
+        // Identifies this incarnation of the stream: a recreated stream restarts its sequence at 1.
+        const { created } = await jsm.streams.info(entry.name);
         if (stopped) break;
         const loop = await startConsumeLoop({
           js,
           stream: entry.name,
           durable,
           concurrency: o.concurrency,
-          handler: (m) => handle(o.ingest, up, m),
+          handler: (m) => handle(o.ingest, up, m, created),
           onError: (err, m) =>
             o.logger.warn("upstream message nak'ed: internal publish failed", {
               stream: entry.name,
@@ -142,12 +144,12 @@ export function startJetStreamSources(o: {
 }
 
 /** Ack once stored internally; a throw makes the consume loop nak with backoffMs(deliveryCount). */
-async function handle(ingest: Ingest, up: Upstream, m: JsMsg): Promise<Decision> {
+async function handle(ingest: Ingest, up: Upstream, m: JsMsg, created: string): Promise<Decision> {
   await ingest(up, {
     subject: m.subject,
     data: m.data,
     headers: m.headers,
-    js: { stream: m.info.stream, seq: m.info.streamSequence },
+    js: { stream: m.info.stream, seq: m.info.streamSequence, created },
   });
   return ack();
 }
