@@ -28,7 +28,12 @@ export type FieldTest =
   | LiteralShape
   | {
       kind: "regex";
-      re: RE2JS;
+      pattern: string;
+      /**
+       * Compiled on the first test: a re2js program is ~9 KB, so 5,000 regex criteria that seldom or never run
+       * would keep ~45 MB resident. The pattern was compiled once already (syntax check, prefilter atoms).
+       */
+      re: RE2JS | undefined;
       /** Literal every match starts with (`^`-anchored patterns), "" when unknown. */
       prefix: string;
       atoms: RequiredAtoms | undefined;
@@ -112,7 +117,8 @@ function compileUncached(pattern: string): CompiledField {
   }
   const re = compileOrError(pattern);
   if (re instanceof Error) throw re;
-  return { pattern, test: { kind: "regex", re, prefix: anchoredPrefix(pattern), atoms: requiredAtoms(pattern, re) } };
+  const atoms = requiredAtoms(pattern, re);
+  return { pattern, test: { kind: "regex", pattern, re: undefined, prefix: anchoredPrefix(pattern), atoms } };
 }
 
 function compileOrError(pattern: string): RE2JS | Error {
@@ -165,6 +171,7 @@ export function testField(t: FieldTest, value: string): boolean {
     case "contains":
       return value.includes(t.lit);
     case "regex":
+      t.re ??= RE2JS.compile(t.pattern);
       return t.re.test(value);
   }
 }
