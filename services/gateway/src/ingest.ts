@@ -32,8 +32,8 @@ export interface UpstreamMessage {
   subject: string;
   data: Uint8Array;
   headers?: MsgHdrs;
-  /** JetStream position, when the message came from a stream (`created`: the stream's creation time). */
-  js?: { stream: string; seq: number; created: string };
+  /** JetStream position, when the message came from a stream (`created`: the stream's creation time, if known). */
+  js?: { stream: string; seq: number; created?: string };
 }
 
 export interface IngestDeps {
@@ -76,7 +76,9 @@ export function createIngest(d: IngestDeps): Ingest {
       const msgId = m.js
         ? jetStreamMsgId(up.cluster, m.js.stream, m.js.seq, ne.index)
         : coreMsgId(up.cluster, ne.event, coreHash(), ne.index);
-      const upstream = m.js && { stream: m.js.stream, created: m.js.created, seq: m.js.seq, index: ne.index ?? 0 };
+      const upstream = m.js?.created
+        ? { stream: m.js.stream, created: m.js.created, seq: m.js.seq, index: ne.index ?? 0 }
+        : undefined;
       writes.push(publishEvent(d, up, m.subject, ne.event, headers, msgId, receivedAt, upstream));
     }
     for (const r of n.rejections) {

@@ -87,8 +87,19 @@ export function startJetStreamSources(o: {
           maxAckPending: o.concurrency * 4,
           ackWaitMs: o.ackWaitMs,
         });
-        // Identifies this incarnation of the stream: a recreated stream restarts its sequence at 1.
-        const { created } = await jsm.streams.info(entry.name);
+        // Identifies this incarnation of the stream (a recreated stream restarts its sequence at 1). Without it
+        // (no permission for stream info) events carry no upstream position and are ordered as stored.
+        const created = await jsm.streams.info(entry.name).then(
+          (i) => i.created,
+          (err) => {
+            if (!/permission/i.test(errorText(err))) throw err; // transient: retried with the loop's backoff
+            o.logger.warn("no upstream stream info: events ordered as stored", {
+              stream: entry.name,
+              error: errorText(err),
+            });
+            return undefined;
+          },
+        );
         if (stopped) break;
         const loop = await startConsumeLoop({
           js,
@@ -144,7 +155,7 @@ export function startJetStreamSources(o: {
 }
 
 /** Ack once stored internally; a throw makes the consume loop nak with backoffMs(deliveryCount). */
-async function handle(ingest: Ingest, up: Upstream, m: JsMsg, created: string): Promise<Decision> {
+async function handle(ingest: Ingest, up: Upstream, m: JsMsg, created: string | undefined): Promise<Decision> {
   await ingest(up, {
     subject: m.subject,
     data: m.data,
