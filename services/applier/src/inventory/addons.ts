@@ -48,6 +48,44 @@ function rowsOf(e: InventoryEntry, mode: InventoryMode): AddonRow[] {
   return [...e.objects.map((o) => row(o, "apply")), ...(e.wouldDelete ?? []).map((o) => row(o, "delete"))];
 }
 
+const byRow = (a: AddonRow, b: AddonRow) =>
+  a.cluster.localeCompare(b.cluster) ||
+  a.namespace.localeCompare(b.namespace) ||
+  a.name.localeCompare(b.name) ||
+  a.resourceType.localeCompare(b.resourceType);
+
+export interface AddonSummary {
+  /** The first `limit` rows in listAddons order. */
+  rows: AddonRow[];
+  total: number;
+  /** Rows per EventTrigger name. */
+  perTrigger: Map<string, number>;
+}
+
+/**
+ * What the status page shows of the deployed addons, read entry by entry: only `limit` rows are ever held, so a
+ * page view stays small with 100,000 inventory entries (listing them all cost ~100 MB of heap per request).
+ */
+export async function summarizeAddons(inventory: InventoryStore, limit: number): Promise<AddonSummary> {
+  let rows: AddonRow[] = [];
+  let total = 0;
+  const perTrigger = new Map<string, number>();
+  const trim = () => {
+    rows.sort(byRow);
+    rows = rows.slice(0, limit);
+  };
+  await inventory.each(inventoryFilter("applied"), (_, { entry }) => {
+    for (const r of rowsOf(entry, "applied")) {
+      total++;
+      perTrigger.set(entry.trigger, (perTrigger.get(entry.trigger) ?? 0) + 1);
+      rows.push(r);
+      if (rows.length >= 2 * limit + 64) trim();
+    }
+  });
+  trim();
+  return { rows, total, perTrigger };
+}
+
 /** Rows sorted by cluster, namespace, name; `mode: "dryrun"` reads DryRun records instead. */
 export async function listAddons(
   inventory: InventoryStore,
@@ -63,11 +101,5 @@ export async function listAddons(
     .filter(
       (r) => !f.kind || r.resourceType.slice(r.resourceType.indexOf(":") + 1).toLowerCase() === f.kind.toLowerCase(),
     )
-    .sort(
-      (a, b) =>
-        a.cluster.localeCompare(b.cluster) ||
-        a.namespace.localeCompare(b.namespace) ||
-        a.name.localeCompare(b.name) ||
-        a.resourceType.localeCompare(b.resourceType),
-    );
+    .sort(byRow);
 }

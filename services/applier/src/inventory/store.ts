@@ -25,6 +25,8 @@ export interface InventoryStore {
   /** Removes a key when its revision is still `revision`. */
   remove(key: string, revision: number): Promise<void>;
   list(filter: string): Promise<{ key: string; entry: InventoryEntry; revision: number }[]>;
+  /** Calls `fn` for every entry under `filter`, in key order, without holding them all (100k entries ≈ 100 MB). */
+  each(filter: string, fn: (key: string, v: Versioned) => void): Promise<void>;
 }
 
 const enc = new TextEncoder();
@@ -41,6 +43,16 @@ export async function openInventory(kvm: Kvm, bucket: string = BUCKETS.inventory
     const e = await kv.get(key);
     if (e?.operation !== "PUT" || e.length === 0) return undefined;
     return { entry: JSON.parse(dec.decode(e.value)) as InventoryEntry, revision: e.revision };
+  };
+  const each: InventoryStore["each"] = async (filter, fn) => {
+    const keys: string[] = [];
+    for await (const k of await kv.keys(filter)) keys.push(k);
+    keys.sort();
+    // Bounded parallel reads: a 100k-entry inventory must not open 100k requests at once.
+    for (let i = 0; i < keys.length; i += 64) {
+      const batch = await Promise.all(keys.slice(i, i + 64).map(async (k) => [k, await get(k)] as const));
+      for (const [k, v] of batch) if (v) fn(k, v);
+    }
   };
   return {
     get,
@@ -66,16 +78,10 @@ export async function openInventory(kvm: Kvm, bucket: string = BUCKETS.inventory
       }
     },
     async list(filter) {
-      const keys: string[] = [];
-      for await (const k of await kv.keys(filter)) keys.push(k);
-      keys.sort();
       const out: { key: string; entry: InventoryEntry; revision: number }[] = [];
-      // Bounded parallel reads: a 100k-entry inventory must not open 100k requests at once.
-      for (let i = 0; i < keys.length; i += 64) {
-        const batch = await Promise.all(keys.slice(i, i + 64).map(async (k) => [k, await get(k)] as const));
-        for (const [k, v] of batch) if (v) out.push({ key: k, ...v });
-      }
+      await each(filter, (key, v) => out.push({ key, ...v }));
       return out;
     },
+    each,
   };
 }

@@ -12,7 +12,7 @@ import {
   type StoredDeadLetter,
 } from "@evtrigger/bus";
 import type { TriggerConfigSource } from "../deps.js";
-import { type AddonRow, listAddons } from "../inventory/addons.js";
+import { type AddonRow, type AddonSummary, summarizeAddons } from "../inventory/addons.js";
 import type { InventoryStore } from "../inventory/store.js";
 import { CONDITION_TYPE } from "../report.js";
 
@@ -153,6 +153,7 @@ export async function collectStatusPage(s: StatusPageSources): Promise<StatusPag
   const now = (s.now ?? (() => new Date()))();
   const problems: string[] = [];
   const snap = s.config.snapshot();
+  const addonLimit = s.limits?.addons ?? 500;
   const [gateways, reports, addons, letters, dlqTotal, notes] = await Promise.all([
     section(problems, `gateway status (KV ${BUCKETS.status})`, [] as GatewayDoc[], () =>
       readBucket<GatewayDoc>(s.bus, BUCKETS.status, "gateway.>"),
@@ -160,7 +161,12 @@ export async function collectStatusPage(s: StatusPageSources): Promise<StatusPag
     section(problems, `event reports (KV ${BUCKETS.eventReports})`, [] as ReportDoc[], () =>
       readBucket<ReportDoc>(s.bus, BUCKETS.eventReports, ">"),
     ),
-    section(problems, `inventory (KV ${BUCKETS.inventory})`, [] as AddonRow[], () => listAddons(s.inventory)),
+    section(
+      problems,
+      `inventory (KV ${BUCKETS.inventory})`,
+      { rows: [], total: 0, perTrigger: new Map() } as AddonSummary,
+      () => summarizeAddons(s.inventory, addonLimit),
+    ),
     section(problems, `dead letters (${STREAMS.dlq.name})`, [] as StoredDeadLetter[], () =>
       listDeadLetters(s.bus.jsm, { limit: s.limits?.deadLetters ?? 50 }),
     ),
@@ -178,15 +184,14 @@ export async function collectStatusPage(s: StatusPageSources): Promise<StatusPag
   const clusters = clusterRows(snap.clusters, gateways, now);
   const events = eventRows(reports, s.limits?.events ?? 30);
   const deadLetters = letters.map((d) => deadLetterRow(d, notes));
-  const triggers = triggerRows(snap, reports, addons, letters, notes);
-  const addonLimit = s.limits?.addons ?? 500;
-  if (addons.length > addonLimit) problems.push(`deployed addons: showing ${addonLimit} of ${addons.length}`);
+  const triggers = triggerRows(snap, reports, addons.perTrigger, letters, notes);
+  if (addons.total > addonLimit) problems.push(`deployed addons: showing ${addonLimit} of ${addons.total}`);
   return {
     generatedAt: now.toISOString(),
     clusters,
     triggers,
     events,
-    addons: addons.slice(0, addonLimit),
+    addons: addons.rows,
     deadLetters,
     deadLetterTotal: dlqTotal,
     problems: [...new Set(problems)],
@@ -273,18 +278,13 @@ function replayed(notes: ReadonlyMap<number, ReplayNote>, d: StoredDeadLetter): 
 function triggerRows(
   snap: Snapshot,
   reports: ReportDoc[],
-  addons: AddonRow[],
+  deployed: ReadonlyMap<string, number>,
   letters: StoredDeadLetter[],
   notes: ReadonlyMap<number, ReplayNote>,
 ) {
   const matches = new Map<string, number>();
   for (const r of reports)
     for (const e of r.events ?? []) for (const t of e.triggers) matches.set(t, (matches.get(t) ?? 0) + 1);
-  const deployed = new Map<string, number>();
-  for (const a of addons) {
-    const name = a.eventTrigger.replace(/^EventTrigger\//, "");
-    deployed.set(name, (deployed.get(name) ?? 0) + 1);
-  }
   // Letters are newest first: the first one seen for a trigger is its latest failure.
   const dead = new Map<string, { count: number; latest: StoredDeadLetter }>();
   for (const d of letters) {
