@@ -83,6 +83,7 @@ export class KubeConfigStore implements ConfigStore {
   private _ready = false;
   private _lastError: Error | undefined;
   private closed = false;
+  private flushing: NodeJS.Immediate | undefined;
 
   constructor(opts: KubeConfigStoreOptions = {}) {
     this.http = new KubeHttp(loadKubeConfig(opts));
@@ -115,7 +116,7 @@ export class KubeConfigStore implements ConfigStore {
           event: (type, obj) => {
             if (type === "DELETED") this.state.remove(r.kind, objectKey(r.kind, obj));
             else this.state.put(r.kind, obj);
-            this.flush();
+            this.flushSoon();
           },
           error: (err) => {
             this._lastError = err;
@@ -131,6 +132,7 @@ export class KubeConfigStore implements ConfigStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.flushing) clearImmediate(this.flushing);
     this._ready = false;
     await Promise.all(this.watches.map((w) => w.close()));
     await this.status.close();
@@ -186,7 +188,23 @@ export class KubeConfigStore implements ConfigStore {
     });
   }
 
+  /**
+   * Watch events that arrive together are committed together: listeners typically take a snapshot per change,
+   * and each snapshot after a write copies that kind's map, so a burst of 10,000 EventSources committed one by
+   * one made O(n²) garbage (heap and RSS spikes in every service).
+   */
+  private flushSoon(): void {
+    this.flushing ??= setImmediate(() => {
+      this.flushing = undefined;
+      this.flush();
+    });
+  }
+
   private flush(): void {
+    if (this.flushing) {
+      clearImmediate(this.flushing);
+      this.flushing = undefined;
+    }
     const changes = this.state.commit();
     this.listeners.emit(changes, (err) => {
       this._lastError = err as Error;

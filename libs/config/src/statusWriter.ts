@@ -47,11 +47,11 @@ export function mergeCondition(existing: Condition[] | undefined, c: Condition, 
 }
 
 export class StatusWriter {
+  /** Latest wish per object, in arrival order; an object being written waits here for its next turn. */
   private readonly queued = new Map<string, { path: string; name: string; condition: Condition }>();
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly inflight = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly http: KubeHttp,
@@ -60,42 +60,31 @@ export class StatusWriter {
     private readonly concurrency = 8,
   ) {}
 
-  private async slot(): Promise<() => void> {
-    if (this.active >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    return () => {
-      this.active--;
-      this.waiting.shift()?.();
-    };
-  }
-
   /** Fire-and-forget: errors go to onError. */
   enqueue(collectionPath: string, name: string, condition: Condition): void {
-    const id = `${collectionPath}/${name}`;
-    this.queued.set(id, { path: collectionPath, name, condition });
-    if (!this.running.has(id)) this.drain(id);
+    this.queued.set(`${collectionPath}/${name}`, { path: collectionPath, name, condition });
+    this.pump();
   }
 
-  private drain(id: string): void {
-    const p = (async () => {
-      for (let job = this.queued.get(id); job && !this.closed; job = this.queued.get(id)) {
-        const release = await this.slot();
-        if (this.closed) {
-          release();
-          break;
-        }
-        const current = this.queued.get(id) ?? job; // the latest wish, if it changed while waiting
-        this.queued.delete(id);
-        try {
-          await this.setCondition(current.path, current.name, current.condition);
-        } catch (err) {
-          if ((err as KubeApiError).status !== 404) this.onError(err as Error); // deleted meanwhile: nothing to say
-        } finally {
-          release();
-        }
-      }
-    })().finally(() => this.running.delete(id));
-    this.running.set(id, p);
+  // Only `concurrency` writes exist at a time; the rest are queue entries, not suspended async calls
+  // (10,000 EventSources synced at once made 10,000 pending promise chains).
+  private pump(): void {
+    for (const [id, job] of this.queued) {
+      if (this.closed || this.running.size >= this.concurrency) return;
+      if (this.inflight.has(id)) continue; // one write per object at a time; the newer wish follows it
+      this.queued.delete(id);
+      this.inflight.add(id);
+      const p: Promise<void> = this.setCondition(job.path, job.name, job.condition)
+        .catch((err: Error) => {
+          if ((err as KubeApiError).status !== 404) this.onError(err); // deleted meanwhile: nothing to say
+        })
+        .finally(() => {
+          this.inflight.delete(id);
+          this.running.delete(p);
+          this.pump();
+        });
+      this.running.add(p);
+    }
   }
 
   async setCondition(collectionPath: string, name: string, condition: Condition): Promise<void> {
@@ -134,7 +123,6 @@ export class StatusWriter {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of this.waiting.splice(0)) wake();
-    await Promise.allSettled([...this.running.values()]);
+    await Promise.allSettled([...this.running]);
   }
 }
