@@ -32,6 +32,9 @@ import { EventReportWriter, pipelinedCasPut } from "./report/eventReports.js";
 import { goRender, type RenderFn } from "./select/templates.js";
 import { buildState, type MatchState } from "./state.js";
 
+/** How long the eager index rebuild after a configuration change waits for more changes. */
+const REBUILD_DELAY_MS = 100;
+
 export interface MatcherDeps {
   bus: Bus;
   store: ConfigStore;
@@ -119,13 +122,16 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     if (snap.version !== state.version) state = build();
     return state;
   };
-  let soon: NodeJS.Immediate | undefined;
+  // The eager rebuild waits a little so a burst of changes (10,000 EventSources created) costs a few rebuilds, not
+  // one per change: back-to-back rebuilds at 10,000 sources left ~200 MB of old-space garbage (RSS 300 MB).
+  // Events never see a stale index: current() rebuilds on demand when the snapshot version moved.
+  let soon: NodeJS.Timeout | undefined;
   const unsubscribe = store.onChange(() => {
     if (soon) return;
-    soon = setImmediate(() => {
+    soon = setTimeout(() => {
       soon = undefined;
       current();
-    });
+    }, REBUILD_DELAY_MS);
     soon.unref();
   });
 
@@ -280,7 +286,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
       if (!running) return;
       running = false;
       unsubscribe();
-      if (soon) clearImmediate(soon);
+      if (soon) clearTimeout(soon);
       await loop.stop();
       await reports.flush();
       publisher.close();
