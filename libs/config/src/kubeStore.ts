@@ -19,6 +19,11 @@ export interface KubeConfigStoreOptions {
   namespace?: string;
   /** Write the Valid condition on EventSources/EventTriggers (default true). */
   writeStatus?: boolean;
+  /**
+   * Kinds to watch (default all). A service that needs only clusters (the gateway) should not hold 10,000
+   * EventSources in memory.
+   */
+  kinds?: readonly ConfigKind[];
 }
 
 interface Resource {
@@ -80,6 +85,7 @@ export class KubeConfigStore implements ConfigStore {
   private readonly status: StatusWriter;
   private readonly writeStatus: boolean;
   private readonly namespace: string | undefined;
+  private readonly kinds: readonly ConfigKind[] | undefined;
   private _ready = false;
   private _lastError: Error | undefined;
   private closed = false;
@@ -88,6 +94,7 @@ export class KubeConfigStore implements ConfigStore {
   constructor(opts: KubeConfigStoreOptions = {}) {
     this.http = new KubeHttp(loadKubeConfig(opts));
     this.namespace = opts.namespace;
+    this.kinds = opts.kinds;
     this.writeStatus = opts.writeStatus ?? true;
     this.status = new StatusWriter(this.http, (err) => {
       this._lastError = err;
@@ -104,7 +111,7 @@ export class KubeConfigStore implements ConfigStore {
 
   async start(): Promise<void> {
     if (this.closed) throw new ConfigError("EVT_CONFIG_CLOSED", "KubeConfigStore is closed");
-    const starts = WATCHED.map((r) => {
+    const starts = WATCHED.filter((r) => !this.kinds || this.kinds.includes(r.kind)).map((r) => {
       const w = new ListWatch(
         this.http,
         { path: r.path(this.namespace), apiVersion: r.apiVersion, kind: r.kind },

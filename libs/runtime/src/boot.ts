@@ -1,7 +1,7 @@
 // Start-up shared by every service's main.ts: settings, logger, metrics, tracing, lifecycle, internal bus,
 // config source. Each service's main.ts then only starts its own work and its HTTP surface.
 import { type Bus, connectBus } from "@evtrigger/bus";
-import { type ConfigStore, DirConfigStore, KubeConfigStore } from "@evtrigger/config";
+import { type ConfigKind, type ConfigStore, DirConfigStore, KubeConfigStore } from "@evtrigger/config";
 import {
   connectionCheck,
   createLogger,
@@ -81,13 +81,17 @@ export async function openBus(
  */
 export async function openConfig(
   s: Service<CommonValues>,
-  o: { writeStatus: boolean },
+  o: { writeStatus: boolean; kinds?: readonly ConfigKind[] },
 ): Promise<{ store: ConfigStore; kube?: KubeConfigStore; check: ReadinessCheck }> {
   let store: ConfigStore;
   let kube: KubeConfigStore | undefined;
   if (s.cfg.configDir) store = new DirConfigStore({ dir: s.cfg.configDir });
   else if (s.cfg.managementKubeconfig) {
-    kube = new KubeConfigStore({ kubeconfigPath: s.cfg.managementKubeconfig, writeStatus: o.writeStatus });
+    kube = new KubeConfigStore({
+      kubeconfigPath: s.cfg.managementKubeconfig,
+      writeStatus: o.writeStatus,
+      kinds: o.kinds,
+    });
     store = kube;
   } else throw new RuntimeError("EVT_RUNTIME_SETTINGS", "set EVT_CONFIG_DIR or EVT_MANAGEMENT_KUBECONFIG");
   await store.start();

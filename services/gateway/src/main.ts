@@ -11,7 +11,8 @@ import { statusRoutes } from "./status-route.js";
 const svc = bootService("gateway", gatewaySettings);
 const { cfg, lifecycle } = svc;
 const { bus, check: nats } = await openBus(svc, { noAsyncTraces: true });
-const { store, check: config } = await openConfig(svc, { writeStatus: false });
+// Only what the cluster registry reads: EventSources and EventTriggers would be ~20 MB at 10,000 sources.
+const { store, check: config } = await openConfig(svc, { writeStatus: false, kinds: ["SveltosCluster", "Secret"] });
 const gateway = await startGateway({
   bus,
   clusters: registrySource(new ClusterRegistry(store), store),
