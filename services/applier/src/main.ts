@@ -11,7 +11,15 @@ const { cfg, lifecycle } = svc;
 // Error objects for each cost about 7% of its CPU at 500 matches/s (the gateway does the same).
 const { bus, check: nats } = await openBus(svc, { noAsyncTraces: true });
 // Valid conditions are the matcher's to write; the applier writes only EventsApplied and Events.
-const { store, kube, check: config } = await openConfig(svc, { writeStatus: false });
+// Everything but EventSources, which only the matcher reads (10,000 of them are ~20 MB here otherwise).
+const {
+  store,
+  kube,
+  check: config,
+} = await openConfig(svc, {
+  writeStatus: false,
+  kinds: ["EventTrigger", "SveltosCluster", "ClusterSet", "ConfigMap", "Secret"],
+});
 const applier = await startApplier({
   bus,
   store,
