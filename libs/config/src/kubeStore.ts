@@ -226,7 +226,7 @@ export class KubeConfigStore implements ConfigStore {
       const raw = this.state.rawObject(kind, key);
       if (!raw) continue;
       const wanted = conditionFor(raw, this.state.problemsOf(kind, key) ?? []);
-      if (wanted) this.status.enqueue(resourceOf(kind).path(), key, wanted);
+      if (wanted) this.status.enqueue(resourceOf(kind).path(), key, wanted, raw);
     }
   }
 }

@@ -48,7 +48,7 @@ export function mergeCondition(existing: Condition[] | undefined, c: Condition, 
 
 export class StatusWriter {
   /** Latest wish per object, in arrival order; an object being written waits here for its next turn. */
-  private readonly queued = new Map<string, { path: string; name: string; condition: Condition }>();
+  private readonly queued = new Map<string, { path: string; name: string; condition: Condition; known?: KubeObject }>();
   private readonly inflight = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private closed = false;
@@ -60,9 +60,9 @@ export class StatusWriter {
     private readonly concurrency = 8,
   ) {}
 
-  /** Fire-and-forget: errors go to onError. */
-  enqueue(collectionPath: string, name: string, condition: Condition): void {
-    this.queued.set(`${collectionPath}/${name}`, { path: collectionPath, name, condition });
+  /** Fire-and-forget: errors go to onError. `known`: the object as last seen (saves the GET when still current). */
+  enqueue(collectionPath: string, name: string, condition: Condition, known?: KubeObject): void {
+    this.queued.set(`${collectionPath}/${name}`, { path: collectionPath, name, condition, known });
     this.pump();
   }
 
@@ -74,7 +74,7 @@ export class StatusWriter {
       if (this.inflight.has(id)) continue; // one write per object at a time; the newer wish follows it
       this.queued.delete(id);
       this.inflight.add(id);
-      const p: Promise<void> = this.setCondition(job.path, job.name, job.condition)
+      const p: Promise<void> = this.setCondition(job.path, job.name, job.condition, job.known)
         .catch((err: Error) => {
           if ((err as KubeApiError).status !== 404) this.onError(err); // deleted meanwhile: nothing to say
         })
@@ -87,10 +87,15 @@ export class StatusWriter {
     }
   }
 
-  async setCondition(collectionPath: string, name: string, condition: Condition): Promise<void> {
+  /**
+   * Merges `condition` into the object's status. `known` (the object as the watch last delivered it) replaces the
+   * first GET; a stale one fails the resourceVersion precondition (409) and the retry reads the object.
+   */
+  async setCondition(collectionPath: string, name: string, condition: Condition, known?: KubeObject): Promise<void> {
     const objPath = `${collectionPath}/${encodeURIComponent(name)}`;
     for (let attempt = 0; ; attempt++) {
-      const current = await this.http.request<KubeObject>("GET", objPath);
+      const current =
+        attempt === 0 && known?.metadata.resourceVersion ? known : await this.http.request<KubeObject>("GET", objPath);
       const have = (current.status as { conditions?: Condition[] } | undefined)?.conditions?.find(
         (c) => c.type === condition.type,
       );

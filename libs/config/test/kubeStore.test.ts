@@ -3,9 +3,10 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type ConfigChange, KubeConfigStore, selectClusters } from "@evtrigger/config";
+import { type ConfigChange, KubeConfigStore, type KubeObject, selectClusters } from "@evtrigger/config";
 import { type KubeEmulator, startKubeEmulator } from "@evtrigger/kube-emulator";
 import { tempDir, waitFor } from "@evtrigger/testkit";
+import { StatusWriter } from "../src/statusWriter.js";
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -110,6 +111,31 @@ describe("kubeStore", () => {
       what: "Valid=True after the fix",
     });
     expect(store.snapshot().eventTriggers.has("quoted")).toBe(true);
+  });
+
+  test("kubeStore - a condition written from a stale copy of the object re-reads it and keeps newer conditions", async () => {
+    const file = join(work, "stale-es.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: "lib.projectsveltos.io/v1beta1",
+        kind: "EventSource",
+        metadata: { name: "stale-copy" },
+        spec: { messagingMatchCriteria: [{ subject: "x" }] },
+      }),
+    );
+    await kubectl("apply", "-f", file);
+    const path = "/apis/lib.projectsveltos.io/v1beta1/eventsources";
+    const stale = await store.http.request<KubeObject>("GET", `${path}/stale-copy`);
+    const writer = new StatusWriter(store.http, (err) => {
+      throw err;
+    });
+    const cond = (type: string) => ({ type, status: "True" as const, reason: "Test", message: type });
+    await writer.setCondition(path, "stale-copy", cond("Other"));
+    // `stale` misses "Other" and has an old resourceVersion: the write must not drop "Other".
+    await writer.setCondition(path, "stale-copy", cond("FromStale"), stale);
+    const types = await kubectl("get", "eventsource", "stale-copy", "-o", "jsonpath={.status.conditions[*].type}");
+    expect(types.split(" ")).toEqual(expect.arrayContaining(["Other", "FromStale"]));
   });
 
   test("kubeStore - a SveltosCluster gets its kubeconfig from <name>-sveltos-kubeconfig and is selectable", async () => {
