@@ -60,7 +60,7 @@ describe("faults - gateway fuzzing", () => {
       // Core NATS is at-most-once: keep the gateway's backlog bounded so no message is dropped as a slow consumer.
       if (sent % 100 === 0 || c.body.length > 1 << 20) {
         await pub.flush();
-        await waitFor(async () => sent - (await count(STREAMS.dlq.name)) < 300, {
+        await waitFor(async () => sent - (await count(STREAMS.dlq.name)) < 100, {
           timeoutMs: 60_000,
           what: "the gateway to catch up",
         });

@@ -24,6 +24,11 @@ import {
 
 // As docker-compose runs them: the services' environment and NATS' accounts and passwords come from
 // docker-compose.yml and deploy/nats/nats.conf; only addresses and file paths are this machine's.
+/** (verb group/resource) a service needs only on a path the recorded run does not take; see the RBAC test. */
+const RARE_PATH_REQUESTS: Record<string, string[]> = {
+  matcher: ["get lib.projectsveltos.io/eventsources", "get lib.projectsveltos.io/eventtriggers"],
+};
+
 const NATS_ENV = composeEnv("nats");
 const USER = composeEnv("gateway").EVT_NATS_USER!;
 const PASSWORD = NATS_ENV.EVT_NATS_PASSWORD!;
@@ -278,7 +283,9 @@ describe("deploy services", () => {
 
     for (const svc of SERVICES) {
       const granted = ruleSet(serviceRules(svc));
-      const used = recorded[svc];
+      // Requests a quiet run never makes but a real one can: the status writer patches from the watched copy and
+      // only GETs the object again after a 409 (someone else changed it in between).
+      const used = new Set([...recorded[svc], ...(RARE_PATH_REQUESTS[svc] ?? [])]);
       expect({ svc, usedButNotGranted: [...used].filter((u) => !granted.has(u)).sort() }).toEqual({
         svc,
         usedButNotGranted: [],
