@@ -207,11 +207,19 @@ export class Reconciler {
 
   /**
    * Continuous / drift repair: re-render the stored event with the current trigger and ConfigMaps, apply,
-   * prune, and record with the same eventSeq. Skips OneTime triggers and Delete tombstones.
+   * prune, and record with the same eventSeq. Skips OneTime triggers; a Delete tombstone is asserted again.
    */
   async resync(key: string): Promise<"resynced" | "skipped"> {
     const cur = await this.d.inventory.get(key);
-    if (cur?.entry.action !== "Create") return "skipped";
+    if (!cur) return "skipped";
+    if (cur.entry.action === "Delete") {
+      // Only drift repair asks for a tombstone: an earlier repair may have re-applied the object and failed
+      // before it could record that (a dropped response after the server applied), while the logout's Delete
+      // was recorded. Asserting the tombstone sweeps by labels and removes such a resurrected object.
+      if (!cur.entry.dryRun) await this.assertStored(key, [], cur);
+      return "resynced";
+    }
+    if (cur.entry.action !== "Create") return "skipped";
     if (cur.entry.eventDataOmitted) {
       this.d.logger.warn("cannot re-render: the event was too large to record", { key, trigger: cur.entry.trigger });
       return "skipped";
