@@ -13,7 +13,7 @@ export default {
     "^@evtrigger/(testkit|bus|config|gotemplate|kube-emulator|telemetry|runtime)$": "<rootDir>/libs/$1/src/mod.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
-  testMatch: ["<rootDir>/{libs,services}/*/test/**/*.test.ts", "<rootDir>/e2e/{test/**/*,faults/*}.test.ts"],
+  testMatch: ["<rootDir>/{libs,services}/*/test/**/*.test.ts", "<rootDir>/e2e/test/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   maxWorkers: 2,
   testTimeout: 60000,
