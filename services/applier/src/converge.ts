@@ -5,7 +5,7 @@ import { deleteObject, listByLabels } from "./apply/delete.js";
 import { ANN_EVENT_SEQ, ownerSelector, stampOwnership } from "./apply/labels.js";
 import { normalizeNamespace, refOf, serverSideApply } from "./apply/ssa.js";
 import type { ConfigSnapshotLike, KubeObjectLike, TemplateRender } from "./deps.js";
-import { ApplierError, CONFIG_SYNC_GRACE_DELIVERIES } from "./errors.js";
+import { ApplierError } from "./errors.js";
 import { type DeployedObject, type InventoryEntry, objectId } from "./inventory/entry.js";
 import { templateData } from "./render/data.js";
 import { renderPolicies } from "./render/policies.js";
@@ -51,7 +51,6 @@ export async function desiredObjects(d: Desired, deps: ConvergeDeps): Promise<De
   if (!trigger) {
     throw new ApplierError("EVT_APPLIER_TRIGGER_NOT_FOUND", `EventTrigger ${d.trigger} no longer exists`, {
       terminal: true,
-      graceDeliveries: CONFIG_SYNC_GRACE_DELIVERIES,
       object: { kind: "EventTrigger", name: d.trigger },
     });
   }

@@ -30,11 +30,6 @@ export class ApplierError extends Error {
   readonly field?: string;
   /** Server-suggested delay (Retry-After), ms. */
   readonly retryAfterMs?: number;
-  /**
-   * For failures that a configuration sync in flight can explain (a ConfigMap applied together with its
-   * EventTrigger, not yet in this replica's store): retried this many deliveries before counting as terminal.
-   */
-  readonly graceDeliveries?: number;
 
   constructor(
     code: ApplierErrorCode,
@@ -45,7 +40,6 @@ export class ApplierError extends Error {
       object?: { kind: string; name: string; namespace?: string };
       field?: string;
       retryAfterMs?: number;
-      graceDeliveries?: number;
     },
   ) {
     super(message, o.cause === undefined ? undefined : { cause: o.cause });
@@ -55,17 +49,10 @@ export class ApplierError extends Error {
     this.object = o.object;
     this.field = o.field;
     this.retryAfterMs = o.retryAfterMs;
-    this.graceDeliveries = o.graceDeliveries;
   }
 }
 
-/** Deliveries a "not found" gets before it is terminal: ~4 s of backoff, far longer than a config sync. */
-export const CONFIG_SYNC_GRACE_DELIVERIES = 5;
-
-/**
- * Unknown throwables (bugs, network errors outside the client) are treated as transient. A terminal error with a
- * grace period is transient until the message has been delivered that many times.
- */
-export function isTerminal(err: unknown, deliveryCount = Number.POSITIVE_INFINITY): boolean {
-  return err instanceof ApplierError && err.terminal && deliveryCount >= (err.graceDeliveries ?? 0);
+/** Unknown throwables (bugs, network errors outside the client) are treated as transient. */
+export function isTerminal(err: unknown): boolean {
+  return err instanceof ApplierError && err.terminal;
 }

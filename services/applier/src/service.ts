@@ -174,7 +174,7 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
       report.succeeded(match.eventTrigger);
       outcome = { ok: true };
     } catch (err) {
-      const terminal = isTerminal(err, m.info.deliveryCount);
+      const terminal = isTerminal(err);
       if (terminal) {
         pm.applied({ cluster, trigger: match.eventTrigger, result: "error" });
         let reported = true;

@@ -7,7 +7,7 @@ import { sveltosIdentityValue, toLabelValue } from "../src/apply/labels.js";
 import { decide } from "../src/decide/decision.js";
 import { destinationsOf } from "../src/decide/destinations.js";
 import type { ConfigSnapshotLike, EventTriggerLike, TemplateRender } from "../src/deps.js";
-import { ApplierError, CONFIG_SYNC_GRACE_DELIVERIES, isTerminal } from "../src/errors.js";
+import { ApplierError } from "../src/errors.js";
 import { resourceType } from "../src/inventory/entry.js";
 import { escapeToken, eventKeyOf, inventoryKey, parseInventoryKey, unescapeToken } from "../src/inventory/keys.js";
 import { renderAction } from "../src/render/action.js";
@@ -338,18 +338,6 @@ describe("decision", () => {
     const busy = new ApplierError("EVT_APPLIER_K8S_TRANSIENT", "x", { terminal: false, retryAfterMs: 3000 });
     expect(decide({ ok: false, error: busy, reported: false }, 1)).toEqual({ kind: "nak", delayMs: 3000 });
     expect(decide({ ok: false, error: new Error("boom"), reported: false }, 3)).toEqual({ kind: "nak", delayMs: 1000 });
-  });
-  test("decision - a missing ConfigMap or trigger is retried during a config sync grace, then terminal", () => {
-    const missing = new ApplierError("EVT_APPLIER_POLICY_NOT_FOUND", "x", {
-      terminal: true,
-      graceDeliveries: CONFIG_SYNC_GRACE_DELIVERIES,
-    });
-    expect(isTerminal(missing, 1)).toBe(false);
-    expect(decide({ ok: false, error: missing, reported: false }, 1)).toEqual({ kind: "nak", delayMs: 250 });
-    expect(isTerminal(missing, CONFIG_SYNC_GRACE_DELIVERIES)).toBe(true);
-    expect(decide({ ok: false, error: missing, reported: true }, CONFIG_SYNC_GRACE_DELIVERIES)).toEqual({
-      kind: "ack",
-    });
   });
   test("decision - Retry-After in seconds or as an HTTP date", () => {
     expect(retryAfterMs("2")).toBe(2000);

@@ -11,7 +11,7 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 export function decide(o: Outcome, deliveryCount: number): Decision {
   if (o.ok) return ack();
   // A terminal failure is done once it sits in the dead-letter stream; if reporting failed, try again later.
-  if (isTerminal(o.error, deliveryCount)) return o.reported ? ack() : nak(backoffMs(deliveryCount));
+  if (isTerminal(o.error)) return o.reported ? ack() : nak(backoffMs(deliveryCount));
   const hinted = o.error instanceof ApplierError ? o.error.retryAfterMs : undefined;
   return nak(hinted !== undefined ? Math.min(Math.max(hinted, 100), MAX_RETRY_AFTER_MS) : backoffMs(deliveryCount));
 }

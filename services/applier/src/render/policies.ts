@@ -3,7 +3,7 @@
 // others are used verbatim; every value is multi-document YAML.
 import { parseAllDocuments } from "yaml";
 import type { ConfigSnapshotLike, EventTriggerLike, KubeObjectLike, PolicyRefLike, TemplateRender } from "../deps.js";
-import { ApplierError, CONFIG_SYNC_GRACE_DELIVERIES } from "../errors.js";
+import { ApplierError } from "../errors.js";
 
 export const ANN_INSTANTIATE = "projectsveltos.io/instantiate";
 /** Sveltos' spelling (sic): switches the template func map to sprig's TxtFuncMap. */
@@ -128,7 +128,7 @@ function resolveRef(
     throw new ApplierError(
       "EVT_APPLIER_POLICY_NOT_FOUND",
       `EventTrigger ${trigger}: ${field} references ${ref.kind} ${key}, which does not exist (set optional: true to allow that)`,
-      { terminal: true, object, field, graceDeliveries: CONFIG_SYNC_GRACE_DELIVERIES },
+      { terminal: true, object, field },
     );
   }
   if (ref.kind === "ConfigMap") {
