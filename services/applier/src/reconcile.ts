@@ -76,34 +76,12 @@ export class Reconciler {
       render: this.d.render,
       matches: this.d.matches,
     });
-    const syncMode = syncModeOf(trigger);
-    const mode: InventoryMode = syncMode === "DryRun" ? "dryrun" : "applied";
+    const mode: InventoryMode = syncModeOf(trigger) === "DryRun" ? "dryrun" : "applied";
     const eventKey = eventKeyOf(match.cluster, match.event.source, match.event.subject);
     if (followsSelector(trigger)) await this.recordEvent(match, trigger, action, eventKey, mode);
     const settled = await Promise.allSettled(
       clusters.map(async (cluster): Promise<KeyResult> => {
-        const desired: Desired = {
-          v: 1,
-          trigger: trigger.metadata.name,
-          triggerGeneration: trigger.metadata.generation ?? match.triggerGeneration,
-          cluster,
-          sourceCluster: match.cluster,
-          eventSource: match.eventSource,
-          eventKey,
-          ceSource: match.event.source,
-          ceSubject: match.event.subject,
-          ceType: match.event.type,
-          ceId: match.event.id,
-          eventSeq: match.eventSeq,
-          ...(match.upstream ? { upstream: match.upstream } : {}),
-          eventMsgId: match.eventMsgId,
-          action,
-          syncMode,
-          stopMatchingBehavior: stopBehaviorOf(trigger),
-          event: match.event,
-          matchedAt: match.matchedAt,
-          ...(mode === "dryrun" ? { dryRun: true } : {}),
-        };
+        const desired = desiredOf(match, trigger, action, eventKey, cluster, mode);
         const key = inventoryKey({ trigger: desired.trigger, cluster, eventKey }, mode);
         return this.reconcileKey(key, desired, snapshot, o.redelivered === true);
       }),
@@ -128,28 +106,7 @@ export class Reconciler {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const cur = await this.d.inventory.get(key);
       if (cur && !isNewer(position, cur.entry)) return;
-      const rec: Desired = {
-        v: 1,
-        trigger: trigger.metadata.name,
-        triggerGeneration: trigger.metadata.generation ?? match.triggerGeneration,
-        cluster: "",
-        sourceCluster: match.cluster,
-        eventSource: match.eventSource,
-        eventKey,
-        ceSource: match.event.source,
-        ceSubject: match.event.subject,
-        ceType: match.event.type,
-        ceId: match.event.id,
-        eventSeq: match.eventSeq,
-        ...(match.upstream ? { upstream: match.upstream } : {}),
-        eventMsgId: match.eventMsgId,
-        action,
-        syncMode: syncModeOf(trigger),
-        stopMatchingBehavior: stopBehaviorOf(trigger),
-        event: match.event,
-        matchedAt: match.matchedAt,
-        ...(mode === "dryrun" ? { dryRun: true } : {}),
-      };
+      const rec = desiredOf(match, trigger, action, eventKey, "", mode);
       try {
         await this.d.inventory.put(key, this.entryOf(rec, { objects: [], removed: [] }), cur?.revision ?? 0);
         return;
@@ -329,4 +286,37 @@ function tooManyConflicts(key: string): ApplierError {
 export function withoutResults(e: InventoryEntry): Desired {
   const { objects: _o, appliedAt: _a, wouldDelete: _w, ...rest } = e;
   return rest;
+}
+
+/** What one match asks of one destination (`cluster` "" for the per-identity event record). */
+function desiredOf(
+  match: MatchRecord,
+  trigger: EventTriggerLike,
+  action: "Create" | "Delete",
+  eventKey: string,
+  cluster: string,
+  mode: InventoryMode,
+): Desired {
+  return {
+    v: 1,
+    trigger: trigger.metadata.name,
+    triggerGeneration: trigger.metadata.generation ?? match.triggerGeneration,
+    cluster,
+    sourceCluster: match.cluster,
+    eventSource: match.eventSource,
+    eventKey,
+    ceSource: match.event.source,
+    ceSubject: match.event.subject,
+    ceType: match.event.type,
+    ceId: match.event.id,
+    eventSeq: match.eventSeq,
+    ...(match.upstream ? { upstream: match.upstream } : {}),
+    eventMsgId: match.eventMsgId,
+    action,
+    syncMode: syncModeOf(trigger),
+    stopMatchingBehavior: stopBehaviorOf(trigger),
+    event: match.event,
+    matchedAt: match.matchedAt,
+    ...(mode === "dryrun" ? { dryRun: true } : {}),
+  };
 }
