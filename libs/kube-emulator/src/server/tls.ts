@@ -31,8 +31,13 @@ function oid(s: string): Buffer {
   return tlv(0x06, Buffer.from(out));
 }
 
-function posInt(b: Buffer): Buffer {
-  return tlv(0x02, b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+/** DER INTEGER of unsigned big-endian bytes: minimal form (no leading zero bytes, which OpenSSL rejects as
+ * "illegal padding"), with one zero byte added when the high bit would make it negative. */
+export function derPositiveInteger(b: Buffer): Buffer {
+  let start = 0;
+  while (start < b.length - 1 && b[start] === 0) start++;
+  const v = b.subarray(start);
+  return tlv(0x02, v.length === 0 ? Buffer.from([0]) : v[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
 }
 
 function utcTime(d: Date): Buffer {
@@ -77,7 +82,7 @@ export function makeServingCert(host: string): ServingCert {
   );
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))),
-    posInt(randomBytes(16)),
+    derPositiveInteger(randomBytes(16)),
     sigAlg,
     name,
     seq(utcTime(new Date(now - 3600_000)), utcTime(new Date(now + 5 * 365 * 86400_000))),
