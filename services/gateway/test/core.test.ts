@@ -28,6 +28,9 @@ describe("gateway core NATS", () => {
   const source = new MemoryClusterSource();
   const metrics = new TestMetrics();
   const prod = cluster("prod", "fleet");
+  /** Info log messages: "sveltos-nats change applied" says the previous Secret's link is drained. */
+  const infos: string[] = [];
+  const logger = { debug() {}, info: (msg: string) => void infos.push(msg), warn() {}, error() {} };
 
   beforeAll(async () => {
     h = await startInternal();
@@ -45,6 +48,7 @@ describe("gateway core NATS", () => {
       bus: h.bus,
       clusters: source,
       metrics,
+      logger,
       limits: { maxBytes: 4096 },
       statusKv: { instance: "test-1", intervalMs: 200 },
     });
@@ -170,6 +174,8 @@ describe("gateway core NATS", () => {
 
   test("core - a Secret change switches subjects without restart", async () => {
     const first = gw.status().clusters[0]!.configHash;
+    const applied = () => infos.filter((m) => m === "sveltos-nats change applied").length;
+    const appliedBefore = applied();
     source.set(prod, {
       nats: {
         configuration: {
@@ -188,6 +194,9 @@ describe("gateway core NATS", () => {
       },
       { what: "switched subscriptions" },
     );
+    // Make before break: the old link keeps its subscriptions until the new one is subscribed, then drains. Only
+    // once it is drained is a message on the old subject no longer received.
+    await waitFor(() => applied() > appliedBefore, { what: "the old link drained" });
     pub.publish("user-operation", json({ ...seedLogin, id: "old-subject" }));
     pub.publish("user-operation-v2", json({ ...seedLogin, id: "new-subject" }));
     const [e] = await waitForEvents(h.bus.jsm, (x) => x.record.event.id === "new-subject");
