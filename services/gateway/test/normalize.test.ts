@@ -1,3 +1,4 @@
+import { CloudEvent } from "cloudevents";
 import { headerMap, normalizeMessage } from "../src/normalize/normalize.js";
 import { DEFAULT_LIMITS } from "../src/normalize/types.js";
 import { depthExceeds, validateEvent } from "../src/normalize/validate.js";
@@ -215,6 +216,64 @@ describe("normalize", () => {
     for (const source of refused) {
       expect([source, normalizeMessage(bytes({ ...login, source })).rejections[0]?.field]).toEqual([source, "source"]);
     }
+  });
+
+  test("validate - the SDK's verdict on 1.0 attributes is kept (calendar time, dataschema, schemaurl)", () => {
+    // The SDK runs only for dataschema/schemaurl; the calendar check on time is ours: both must agree with it.
+    const sdkAccepts = (ev: Record<string, unknown>) => {
+      try {
+        new CloudEvent({ ...ev, source: "evtrigger:checked" }, true);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const times = [
+      "2026-11-25T12:00:00Z",
+      "2026-11-25t12:00:00.123456z",
+      "2026-11-25T12:00:00+05:30",
+      "2026-11-25T12:00:00-99:99",
+      "2024-02-29T00:00:00Z",
+      "2023-02-29T00:00:00Z",
+      "1900-02-29T00:00:00Z",
+      "2000-02-29T00:00:00Z",
+      "2026-04-31T00:00:00Z",
+      "2026-12-31T23:59:60Z",
+      "2026-12-31T23:59:60.5+01:00",
+      "2026-12-31T22:59:60Z",
+      "2026-00-10T00:00:00Z",
+      "2026-13-10T00:00:00Z",
+      "2026-01-00T00:00:00Z",
+      "2026-01-32T00:00:00Z",
+      "2026-01-01T24:00:00Z",
+      "2026-01-01T23:60:00Z",
+      "2026-01-01T23:00:61Z",
+    ];
+    const schemas = [undefined, "https://example.com/s.json", "not a uri", "urn:x", "/relative"];
+    let compared = 0;
+    for (const time of times) {
+      for (const dataschema of schemas) {
+        for (const schemaurl of [undefined, "https://example.com/s.json"]) {
+          const ev = { ...login, time, ...(dataschema ? { dataschema } : {}), ...(schemaurl ? { schemaurl } : {}) };
+          const ours = normalizeMessage(bytes(ev));
+          const label = JSON.stringify(ev);
+          expect([label, ours.events.length === 1]).toEqual([label, sdkAccepts(ev)]);
+          if (ours.rejections[0]) expect(ours.rejections[0].field).toMatch(/^(time|dataschema|schemaurl)$/);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBe(times.length * schemas.length * 2);
+    const r = normalizeMessage(bytes({ ...login, time: "2026-02-30T00:00:00Z" })).rejections[0];
+    expect(r).toEqual({
+      code: "EVT_GATEWAY_INVALID_ATTRIBUTE",
+      field: "time",
+      reason: 'time: must match format "date-time"',
+    });
+    // 0.3 events are not checked by the JS SDK (sdk-go takes them): an impossible date passes as before.
+    expect(normalizeMessage(bytes({ ...login, specversion: "0.3", time: "2026-02-30T00:00:00Z" })).events).toHaveLength(
+      1,
+    );
   });
 
   test("validate - depthExceeds counts nesting iteratively", () => {
