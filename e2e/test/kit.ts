@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { tempDir, waitFor } from "@evtrigger/testkit";
 import { connect } from "@nats-io/transport-node";
+import { type ConfigSyncTarget, waitForConfig, waitForSubscribed } from "../src/config-sync.js";
 
 const run = promisify(execFile);
 export const repoRoot = resolve(import.meta.dirname ?? new URL(".", import.meta.url).pathname, "../..");
@@ -27,6 +28,14 @@ export interface Stack {
   output: string[];
   kubectlMgmt(...args: string[]): Promise<string>;
   kubectlManaged(...args: string[]): Promise<string>;
+  /** kubectl, a scratch dir and the service URLs for waitForConfig (e2e/src/config-sync.ts). */
+  sync: ConfigSyncTarget;
+  /** Applies files to the management cluster and waits until every service has observed them. */
+  applyConfig(...files: string[]): Promise<void>;
+  /** Applies files to the managed cluster; with a sveltos-nats Secret among them, waits until the gateway is subscribed under it. */
+  applyManaged(...files: string[]): Promise<void>;
+  /** Waits until the gateway's subscriptions for the managed cluster are confirmed (core NATS: a publish arrives). */
+  subscribed(): Promise<void>;
   publish(subject: string, body: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -59,12 +68,27 @@ export async function startStack(opts: { clusterLabels?: string } = {}): Promise
     const r = await run("kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", cacheDir, ...args], { timeout: 30_000 });
     return r.stdout;
   };
+  const managed = env.clusters[0]!;
+  const clusterKey = `${managed.namespace}/${managed.name}`;
+  const sync: ConfigSyncTarget = {
+    kubectl: (kubeconfig, ...a) => kubectl(kubeconfig, a),
+    dir,
+    services: () => Object.values(env.services),
+  };
   return {
     dir,
     env,
     output,
     kubectlMgmt: (...a) => kubectl(env.managementKubeconfig, a),
-    kubectlManaged: (...a) => kubectl(env.clusters[0].kubeconfig, a),
+    kubectlManaged: (...a) => kubectl(managed.kubeconfig, a),
+    sync,
+    async applyConfig(...files) {
+      await waitForConfig(sync, { kubeconfig: env.managementKubeconfig, files });
+    },
+    async applyManaged(...files) {
+      await waitForConfig(sync, { kubeconfig: managed.kubeconfig, files, cluster: clusterKey });
+    },
+    subscribed: () => waitForSubscribed(sync, clusterKey),
     async publish(subject, body) {
       const nc = await connect({ servers: env.natsUrl, user: env.natsUser, pass: env.natsPassword });
       nc.publish(subject, body);

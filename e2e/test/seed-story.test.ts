@@ -21,19 +21,21 @@ describe("e2e seed story", () => {
     async () => {
       stack = await startStack({ clusterLabels: "env=fv" });
       const s = stack;
-      await s.kubectlMgmt("apply", "-f", seedFile("01-user-login.yaml"), "-f", seedFile("02-create-namespace.yaml"));
-      const login = seedEvent("login", {
-        source: "auth.example.com/user-login",
-        data: { message: "User mgianluc login", organization: "acme" },
-      });
-      // Publish until the matcher has the config: an event published before it synced matches nothing.
-      await waitFor(
-        async () => {
-          await s.publish("user-login", login);
-          return exists(s.kubectlManaged, "namespace", "mgianluc");
-        },
-        { timeoutMs: 30_000, intervalMs: 500, what: "Namespace mgianluc" },
+      // Published once every service has the config and the gateway's subscription is confirmed (core NATS is
+      // at-most-once: an earlier event would be lost or match nothing).
+      await s.applyConfig(seedFile("01-user-login.yaml"), seedFile("02-create-namespace.yaml"));
+      await s.subscribed();
+      await s.publish(
+        "user-login",
+        seedEvent("login", {
+          source: "auth.example.com/user-login",
+          data: { message: "User mgianluc login", organization: "acme" },
+        }),
       );
+      await waitFor(() => exists(s.kubectlManaged, "namespace", "mgianluc"), {
+        timeoutMs: 30_000,
+        what: "Namespace mgianluc",
+      });
       const org = await s.kubectlManaged(
         "get",
         "namespace",
@@ -59,14 +61,13 @@ describe("e2e seed story", () => {
     async () => {
       stack = await startStack();
       const s = stack;
-      await s.kubectlMgmt("apply", "-f", seedFile("05-end-to-end.yaml"));
-      await waitFor(
-        async () => {
-          await s.publish("user-operation", seedEvent("login"));
-          return exists(s.kubectlManaged, "namespace", "mgianluc");
-        },
-        { timeoutMs: 30_000, intervalMs: 500, what: "Namespace mgianluc after login" },
-      );
+      await s.applyConfig(seedFile("05-end-to-end.yaml"));
+      await s.subscribed();
+      await s.publish("user-operation", seedEvent("login"));
+      await waitFor(() => exists(s.kubectlManaged, "namespace", "mgianluc"), {
+        timeoutMs: 30_000,
+        what: "Namespace mgianluc after login",
+      });
       await s.publish("user-operation", seedEvent("logout"));
       await waitFor(() => nsGone(s, "mgianluc"), {
         timeoutMs: 20_000,
@@ -81,14 +82,13 @@ describe("e2e seed story", () => {
     async () => {
       stack = await startStack();
       const s = stack;
-      await s.kubectlMgmt("apply", "-f", seedFile("05-end-to-end.yaml"));
-      await waitFor(
-        async () => {
-          await s.publish("user-operation", seedEvent("login"));
-          return exists(s.kubectlManaged, "namespace", "mgianluc");
-        },
-        { timeoutMs: 30_000, intervalMs: 500, what: "Namespace mgianluc after login" },
-      );
+      await s.applyConfig(seedFile("05-end-to-end.yaml"));
+      await s.subscribed();
+      await s.publish("user-operation", seedEvent("login"));
+      await waitFor(() => exists(s.kubectlManaged, "namespace", "mgianluc"), {
+        timeoutMs: 30_000,
+        what: "Namespace mgianluc after login",
+      });
       const uid1 = await s.kubectlManaged("get", "namespace", "mgianluc", "-o", "jsonpath={.metadata.uid}");
       await s.kubectlManaged("delete", "namespace", "mgianluc", "--wait=true");
       const uid2 = await waitFor(
@@ -168,14 +168,13 @@ data:
 `;
       const file = join(s.dir, "secret-form.yaml");
       writeFileSync(file, yaml);
-      await s.kubectlMgmt("apply", "-f", file);
-      await waitFor(
-        async () => {
-          await s.publish("user-operation", seedEvent("login"));
-          return exists(s.kubectlManaged, "namespace", "mgianluc");
-        },
-        { timeoutMs: 30_000, intervalMs: 500, what: "Namespace mgianluc from the Secret template" },
-      );
+      await s.applyConfig(file);
+      await s.subscribed();
+      await s.publish("user-operation", seedEvent("login"));
+      await waitFor(() => exists(s.kubectlManaged, "namespace", "mgianluc"), {
+        timeoutMs: 30_000,
+        what: "Namespace mgianluc from the Secret template",
+      });
       expect(await s.kubectlManaged("get", "namespace", "mgianluc", "-o", "jsonpath={.metadata.labels.from}")).toBe(
         "secret",
       );
@@ -190,7 +189,7 @@ data:
     async () => {
       stack = await startStack();
       const s = stack;
-      await s.kubectlMgmt("apply", "-f", seedFile("05-end-to-end.yaml"));
+      await s.applyConfig(seedFile("05-end-to-end.yaml"));
       const cfg = {
         nats: {
           configuration: {
@@ -216,14 +215,13 @@ data:
       );
       const secretFile = join(s.dir, "secret.yaml");
       writeFileSync(secretFile, secret);
-      await s.kubectlManaged("apply", "-f", secretFile);
-      await waitFor(
-        async () => {
-          await s.publish("team-b.user-operation", seedEvent("login", { subject: "bob" }));
-          return exists(s.kubectlManaged, "namespace", "bob");
-        },
-        { timeoutMs: 30_000, intervalMs: 500, what: "an event on the new subject to create Namespace bob" },
-      );
+      // Returns once the gateway is subscribed under the edited Secret (its resourceVersion), without a restart.
+      await s.applyManaged(secretFile);
+      await s.publish("team-b.user-operation", seedEvent("login", { subject: "bob" }));
+      await waitFor(() => exists(s.kubectlManaged, "namespace", "bob"), {
+        timeoutMs: 30_000,
+        what: "an event on the new subject to create Namespace bob",
+      });
       const pids = s.output.filter((l) => /"msg":"starting"/.test(l)).length;
       expect(pids).toBe(3); // each service started once: nothing was restarted
     },
@@ -244,15 +242,7 @@ data:
       expect(seed).toContain("'auth.example.com.logout'");
       const file = join(s.dir, "single-quotes.yaml");
       writeFileSync(file, seed);
-      await s.kubectlMgmt(
-        "apply",
-        "-f",
-        file,
-        "-f",
-        seedFile("01-user-login.yaml"),
-        "-f",
-        seedFile("02-create-namespace.yaml"),
-      );
+      await s.applyConfig(file, seedFile("01-user-login.yaml"), seedFile("02-create-namespace.yaml"));
       const message = await waitFor(
         async () => {
           const out = await s.kubectlMgmt(
@@ -268,16 +258,15 @@ data:
       );
       expect(message).toMatch(/cloudEventAction/);
       expect(message).toMatch(/double quotes|backticks/);
-      await waitFor(
-        async () => {
-          await s.publish(
-            "user-login",
-            seedEvent("login", { source: "auth.example.com/user-login", data: { organization: "acme" } }),
-          );
-          return exists(s.kubectlManaged, "namespace", "mgianluc");
-        },
-        { timeoutMs: 30_000, intervalMs: 500, what: "create-namespace to keep working" },
+      await s.subscribed();
+      await s.publish(
+        "user-login",
+        seedEvent("login", { source: "auth.example.com/user-login", data: { organization: "acme" } }),
       );
+      await waitFor(() => exists(s.kubectlManaged, "namespace", "mgianluc"), {
+        timeoutMs: 30_000,
+        what: "create-namespace to keep working",
+      });
     },
     E2E_TIMEOUT,
   );

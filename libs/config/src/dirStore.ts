@@ -10,6 +10,7 @@ import { ConfigState, kubeconfigFromSecrets, objectKey } from "./state.js";
 import type {
   ConfigChange,
   ConfigKind,
+  ConfigObservation,
   ConfigSnapshot,
   ConfigStore,
   KubeObject,
@@ -47,6 +48,7 @@ export class DirConfigStore implements ConfigStore {
   private closed = false;
   private _ready = false;
   private _lastError: Error | undefined;
+  private scans = 0;
 
   constructor(opts: DirConfigStoreOptions) {
     this.dir = resolve(opts.dir);
@@ -90,6 +92,16 @@ export class DirConfigStore implements ConfigStore {
 
   onChange(listener: (change: ConfigChange) => void): () => void {
     return this.listeners.add(listener);
+  }
+
+  /** Completed scans and, per file, the sha256 of the content last read (a file being written may lag). */
+  observed(): ConfigObservation {
+    return {
+      source: "directory",
+      version: this.state.snapshot().version,
+      scans: this.scans,
+      files: Object.fromEntries([...this.files].map(([rel, f]) => [rel, f.hash])),
+    };
   }
 
   /** Re-reads the directory now (tests and `SIGHUP` handlers; file events do this automatically). */
@@ -187,6 +199,7 @@ export class DirConfigStore implements ConfigStore {
     this.listeners.emit(this.state.commit(), (err) => {
       this._lastError = err as Error;
     });
+    this.scans++;
   }
 
   /** Sets the objects contributed by one file, removing those it no longer defines. */

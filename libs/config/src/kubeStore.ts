@@ -9,7 +9,15 @@ import { ChangeListeners } from "./listeners.js";
 import { API_VERSION } from "./schemas/common.js";
 import { ConfigState, kubeconfigFromSecrets, objectKey } from "./state.js";
 import { conditionFor, StatusWriter } from "./statusWriter.js";
-import type { Condition, ConfigChange, ConfigKind, ConfigSnapshot, ConfigStore, KubeObject } from "./types.js";
+import type {
+  Condition,
+  ConfigChange,
+  ConfigKind,
+  ConfigObservation,
+  ConfigSnapshot,
+  ConfigStore,
+  KubeObject,
+} from "./types.js";
 
 export interface KubeConfigStoreOptions {
   /** Path of a kubeconfig file; else `kubeConfig`; else the default ($KUBECONFIG, ~/.kube/config, in-cluster). */
@@ -90,6 +98,9 @@ export class KubeConfigStore implements ConfigStore {
   private _lastError: Error | undefined;
   private closed = false;
   private flushing: NodeJS.Immediate | undefined;
+  /** Per kind: the resourceVersion reached by the watch, and the one whose changes are committed (observed()). */
+  private readonly reachedRv = new Map<ConfigKind, string>();
+  private readonly committedRv = new Map<ConfigKind, string>();
 
   constructor(opts: KubeConfigStoreOptions = {}) {
     this.http = new KubeHttp(loadKubeConfig(opts));
@@ -112,6 +123,7 @@ export class KubeConfigStore implements ConfigStore {
   async start(): Promise<void> {
     if (this.closed) throw new ConfigError("EVT_CONFIG_CLOSED", "KubeConfigStore is closed");
     const starts = WATCHED.filter((r) => !this.kinds || this.kinds.includes(r.kind)).map((r) => {
+      this.committedRv.set(r.kind, "");
       const w = new ListWatch(
         this.http,
         { path: r.path(this.namespace), apiVersion: r.apiVersion, kind: r.kind },
@@ -127,6 +139,10 @@ export class KubeConfigStore implements ConfigStore {
           },
           error: (err) => {
             this._lastError = err;
+          },
+          progress: (rv) => {
+            this.reachedRv.set(r.kind, rv);
+            this.flushSoon(); // a bookmark has no change to commit but still moves observed()
           },
         },
       );
@@ -151,6 +167,15 @@ export class KubeConfigStore implements ConfigStore {
 
   onChange(listener: (change: ConfigChange) => void): () => void {
     return this.listeners.add(listener);
+  }
+
+  /** Per watched kind, the resourceVersion the snapshot (and every change listener) has caught up with. */
+  observed(): ConfigObservation {
+    return {
+      source: "kubernetes",
+      version: this.state.snapshot().version,
+      kinds: Object.fromEntries(this.committedRv),
+    };
   }
 
   /** Sets one condition in `status.conditions` through the status subresource (merge by type). */
@@ -216,6 +241,8 @@ export class KubeConfigStore implements ConfigStore {
     this.listeners.emit(changes, (err) => {
       this._lastError = err as Error;
     });
+    for (const [kind, rv] of this.reachedRv) this.committedRv.set(kind, rv);
+    this.reachedRv.clear();
     if (this.writeStatus) this.syncConditions();
   }
 

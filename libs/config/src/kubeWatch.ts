@@ -9,6 +9,11 @@ export interface ListWatchHandlers {
   sync(items: KubeObject[]): void;
   event(type: "ADDED" | "MODIFIED" | "DELETED", obj: KubeObject): void;
   error(err: Error): void;
+  /**
+   * The resourceVersion reached: after a list (before `sync`), after each event (after `event`) and on bookmarks.
+   * Lets the owner say which resourceVersion its state reflects.
+   */
+  progress?(resourceVersion: string): void;
 }
 
 export interface ListWatchOptions {
@@ -86,6 +91,7 @@ export class ListWatch {
         if (this.rv === undefined) {
           const list = await this.http.request<KubeList>("GET", this.opts.path, { query: this.opts.query });
           this.rv = list.metadata?.resourceVersion ?? "";
+          this.handlers.progress?.(this.rv);
           this.synced((list.items ?? []).map((o) => this.fill(o)));
         }
         let events = 0;
@@ -112,6 +118,7 @@ export class ListWatch {
             if (rv) this.rv = rv;
             events++;
             if (e.type !== "BOOKMARK") this.handlers.event(e.type, this.fill(obj));
+            if (rv) this.handlers.progress?.(rv);
           },
           this.abort.signal,
           (timeout + 30) * 1000,

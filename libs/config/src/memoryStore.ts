@@ -2,7 +2,7 @@
 // as the real sources). Clusters take their kubeconfig from Secrets, as in Kubernetes, or from `kubeconfigs`.
 import { ChangeListeners } from "./listeners.js";
 import { ConfigState, kubeconfigFromSecrets } from "./state.js";
-import type { ConfigChange, ConfigKind, ConfigSnapshot, ConfigStore, KubeObject } from "./types.js";
+import type { ConfigChange, ConfigKind, ConfigObservation, ConfigSnapshot, ConfigStore, KubeObject } from "./types.js";
 import { isKnownKind } from "./validate.js";
 
 export class MemoryConfigStore implements ConfigStore {
@@ -38,6 +38,10 @@ export class MemoryConfigStore implements ConfigStore {
 
   onChange(listener: (change: ConfigChange) => void): () => void {
     return this.listeners.add(listener);
+  }
+
+  observed(): ConfigObservation {
+    return { source: "memory", version: this.state.snapshot().version };
   }
 
   /** Adds or replaces objects (kinds we do not read are ignored) and emits the resulting changes. */

@@ -9,6 +9,7 @@ export type {
   ConfigChange,
   ConfigErrorCode,
   ConfigKind,
+  ConfigObservation,
   ConfigSnapshot,
   ConfigStore,
   CrdFile,

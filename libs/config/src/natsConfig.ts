@@ -14,6 +14,8 @@ export interface NatsConfigResult {
   problems: ValidationProblem[];
   /** SHA-256 hex of the raw payload, "" when absent: a change of hash means reconnect (as sveltos-agent does). */
   hash: string;
+  /** The Secret's resourceVersion when read from a cluster (ClusterRegistry); absent when parsed from text. */
+  resourceVersion?: string;
 }
 
 function problem(path: string, reason: string): ValidationProblem {

@@ -73,7 +73,10 @@ export class ClusterRegistry {
         "GET",
         `/api/v1/namespaces/${NATS_SECRET_NAMESPACE}/secrets/${NATS_SECRET_NAME}`,
       );
-      return withCluster(parseNatsConfig(natsPayloadFromSecret(secret as SecretLike)), key);
+      return {
+        ...withCluster(parseNatsConfig(natsPayloadFromSecret(secret as SecretLike)), key),
+        resourceVersion: secret.metadata?.resourceVersion,
+      };
     } catch (err) {
       if ((err as { status?: number }).status === 404) return parseNatsConfig(undefined);
       throw new ConfigError(
@@ -88,7 +91,8 @@ export class ClusterRegistry {
 
   /**
    * Watches the cluster's sveltos-nats Secret. `listener` gets the first state, then every change of the
-   * payload's hash (like sveltos-agent, which restarts on a new hash). Follows kubeconfig changes of the
+   * payload's hash (like sveltos-agent, which restarts on a new hash) or of the Secret's resourceVersion (same
+   * payload: nothing to restart, but the listener can tell which version it has seen). Follows kubeconfig changes of the
    * cluster; if the cluster disappears the listener gets an empty result with a problem.
    */
   watchNatsConfig(key: string, listener: (result: NatsConfigResult) => void): NatsConfigWatch {
@@ -123,7 +127,10 @@ class NatsSecretWatch implements NatsConfigWatch {
   }
 
   private deliver(r: NatsConfigResult): void {
-    if (this.current && this.current.hash === r.hash && this.current.problems.length === r.problems.length) return;
+    const c = this.current;
+    if (c && c.hash === r.hash && c.problems.length === r.problems.length && c.resourceVersion === r.resourceVersion) {
+      return;
+    }
     this.current = r;
     try {
       this.listener(r);
@@ -153,9 +160,10 @@ class NatsSecretWatch implements NatsConfigWatch {
     this.kc = kc;
     const pick = (items: KubeObject[]) => items.find((s) => s.metadata.name === NATS_SECRET_NAME);
     const onSecret = (secret: KubeObject | undefined) =>
-      this.deliver(
-        withCluster(parseNatsConfig(secret ? natsPayloadFromSecret(secret as SecretLike) : undefined), this.key),
-      );
+      this.deliver({
+        ...withCluster(parseNatsConfig(secret ? natsPayloadFromSecret(secret as SecretLike) : undefined), this.key),
+        resourceVersion: secret?.metadata.resourceVersion,
+      });
     this.watch = new ListWatch(
       new KubeHttp(kc),
       { path: `/api/v1/namespaces/${NATS_SECRET_NAMESPACE}/secrets`, apiVersion: "v1", kind: "Secret" },

@@ -245,11 +245,32 @@ export interface ConfigChange {
   object?: KubeObject;
 }
 
+/**
+ * What a store has taken in from its source so far: lets a test or an operator ask "has this service got the
+ * configuration I just applied?" instead of guessing from side effects. Read-only, no object contents.
+ */
+export interface ConfigObservation {
+  source: "kubernetes" | "directory" | "memory";
+  /** snapshot().version: increments with every committed change. */
+  version: number;
+  /**
+   * Kubernetes: per watched kind, the resourceVersion of the last list, watch event or bookmark whose changes are
+   * committed (change listeners told); "" until the first list. An object applied with resourceVersion R is in the
+   * snapshot once its kind's value is >= R (resourceVersions of one API server compare as integers).
+   */
+  kinds?: Partial<Record<ConfigKind, string>>;
+  /** Directory: completed scans, and per YAML file (path relative to the directory) the sha256 of what was read. */
+  scans?: number;
+  files?: Record<string, string>;
+}
+
 export interface ConfigStore {
   start(): Promise<void>;
   close(): Promise<void>;
   snapshot(): ConfigSnapshot;
   onChange(listener: (change: ConfigChange) => void): () => void;
+  /** What has been observed of the source (see ConfigObservation); optional for embedders' own stores. */
+  observed?(): ConfigObservation;
   readonly ready: boolean;
   readonly lastError: Error | undefined;
 }

@@ -15,6 +15,7 @@ import {
   type SettingsValues,
   startServiceHttp,
 } from "@evtrigger/telemetry";
+import { configStatusRoute } from "./configStatus.js";
 import { RuntimeError } from "./errors.js";
 
 type ReadinessCheck = () => Promise<true | string> | true | string;
@@ -75,6 +76,9 @@ export async function openBus(
   return { bus, check: connectionCheck(bus.nc, "internal NATS").check };
 }
 
+/** The config store openConfig opened for a service: serve() publishes what it has observed (GET /status/config). */
+const openedConfig = new WeakMap<Service<CommonValues>, ConfigStore>();
+
 /**
  * Opens and syncs the config source: a directory, or the management cluster. `writeStatus` makes this process
  * the writer of EventSource/EventTrigger Valid conditions; exactly one service (the matcher) should be.
@@ -95,13 +99,17 @@ export async function openConfig(
     store = kube;
   } else throw new RuntimeError("EVT_RUNTIME_SETTINGS", "set EVT_CONFIG_DIR or EVT_MANAGEMENT_KUBECONFIG");
   await store.start();
+  openedConfig.set(s, store);
   s.lifecycle.onShutdown(() => store.close(), "config");
   const check = () =>
     store.ready ? true : `configuration not synced${store.lastError ? `: ${store.lastError.message}` : ""}`;
   return { store, kube, check };
 }
 
-/** Starts the HTTP surface, installs the signal handlers and logs `listening` and `ready`. */
+/**
+ * Starts the HTTP surface, installs the signal handlers and logs `listening` and `ready`. A service that opened its
+ * config with openConfig also gets GET /status/config (see configStatus.ts).
+ */
 export async function serve(
   s: Service<CommonValues>,
   o: { checks: Record<string, ReadinessCheck>; routes?: HttpOptions["routes"]; ready?: Record<string, unknown> },
@@ -113,7 +121,11 @@ export async function serve(
     logger: s.logger,
     metrics: s.metrics,
     checks: o.checks,
-    routes: o.routes,
+    routes: async (app) => {
+      const store = openedConfig.get(s);
+      if (store) configStatusRoute(s.name, store)(app);
+      await o.routes?.(app);
+    },
   });
   s.lifecycle.onShutdown(http.close, "http");
   s.lifecycle.installSignalHandlers(s.logger);

@@ -1,9 +1,10 @@
-export type { CommonValues, Service } from "./internal.js";
+export type { CommonValues, ConfigStatus, Service } from "./internal.js";
 export {
   BUS_SETTINGS,
   bootService,
   commonSettings,
   configSourceSettings,
+  configStatus,
   openBus,
   openConfig,
   RuntimeError,

@@ -34,6 +34,13 @@ export interface ClusterStatus {
   cluster: string;
   state: "pending" | "no-config" | "invalid-config" | "active";
   configHash: string | null;
+  /** resourceVersion of the sveltos-nats Secret this state is for (null: unknown, e.g. no Secret). */
+  resourceVersion: string | null;
+  /**
+   * Every connection for that Secret is up and every subscription active; for core NATS the server has confirmed
+   * the subscriptions (a publish from now on is delivered). False without a usable Secret.
+   */
+  subscribed: boolean;
   problems: ConfigProblem[];
   connections: ConnectionStatus[];
 }
@@ -150,6 +157,7 @@ class ClusterLink {
 export class ClusterSupervisor {
   private link: ClusterLink | undefined;
   private hash: string | null | undefined;
+  private resourceVersion: string | null = null;
   private state: ClusterStatus["state"] = "pending";
   private problems: ConfigProblem[] = [];
   private chain: Promise<void> = Promise.resolve();
@@ -178,6 +186,8 @@ export class ClusterSupervisor {
       cluster: clusterKey(this.d.cluster),
       state: this.state,
       configHash: this.hash ?? null,
+      resourceVersion: this.resourceVersion,
+      subscribed: this.link?.subscribed() ?? false,
       problems: this.problems,
       connections: this.link?.status() ?? [],
     };
@@ -204,7 +214,10 @@ export class ClusterSupervisor {
   }
 
   private async apply(r: NatsConfigResult): Promise<void> {
-    if (this.closed || r.hash === this.hash) return;
+    if (this.closed) return;
+    // The same payload under a newer resourceVersion: nothing to reconnect, but status names the version seen.
+    this.resourceVersion = r.resourceVersion ?? null;
+    if (r.hash === this.hash) return;
     const key = clusterKey(this.d.cluster);
     this.hash = r.hash;
     const old = this.link;

@@ -12,6 +12,7 @@ function toResult(r: RegistryResult): NatsConfigResult {
     // The registry hashes the raw payload ("" when absent); problems without a payload get their own identity so
     // a later, different problem is still applied.
     hash: r.hash || (r.problems.length ? `problems:${r.problems.map((p) => p.reason).join("|")}` : null),
+    resourceVersion: r.resourceVersion,
   };
 }
 

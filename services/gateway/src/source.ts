@@ -10,6 +10,8 @@ export interface NatsConfigResult {
   problems: ConfigProblem[];
   /** Hash of the Secret value; null when absent. A different hash means "reconnect with the new config". */
   hash: string | null;
+  /** The Secret's resourceVersion, when the source knows it (reported in status for "is this Secret live?"). */
+  resourceVersion?: string;
 }
 
 export interface ClusterNatsSource {

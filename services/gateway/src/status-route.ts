@@ -24,6 +24,8 @@ const statusSchema = {
           cluster: { type: "string" },
           state: { type: "string" },
           configHash: { type: ["string", "null"] },
+          resourceVersion: { type: ["string", "null"] },
+          subscribed: { type: "boolean" },
           problems: {
             type: "array",
             items: { type: "object", properties: { path: { type: "string" }, reason: { type: "string" } } },

@@ -67,6 +67,9 @@ export function startUpstreamConnection(o: UpstreamConnectionOptions): UpstreamC
       const watcher = watchStatus(conn, o.onState);
       try {
         await o.onConnected(conn);
+        // The server has processed the subscriptions once a PING sent after them is answered: only then is
+        // "connected" a promise that a core NATS message published from now on reaches us.
+        await conn.flush();
         o.onState("connected");
         delay = initial;
       } catch (err) {
@@ -93,10 +96,19 @@ export function startUpstreamConnection(o: UpstreamConnectionOptions): UpstreamC
 }
 
 async function watchStatus(nc: NatsConnection, onState: UpstreamConnectionOptions["onState"]): Promise<void> {
+  let epoch = 0;
   for await (const s of nc.status()) {
-    if (s.type === "disconnect") onState("reconnecting");
-    else if (s.type === "reconnect") onState("connected");
-    else if (s.type === "error") onState("reconnecting", errorText((s as { error?: unknown }).error));
+    if (s.type === "disconnect") {
+      epoch++;
+      onState("reconnecting");
+    } else if (s.type === "reconnect") {
+      // nats.js resends the subscriptions on reconnect; "connected" once the server has confirmed them (as above).
+      const at = ++epoch;
+      nc.flush().then(
+        () => at === epoch && onState("connected"),
+        () => undefined, // disconnected again: the next status says so
+      );
+    } else if (s.type === "error") onState("reconnecting", errorText((s as { error?: unknown }).error));
   }
 }
 
