@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -74,6 +75,18 @@ describe("dirStore", () => {
     expect(changes).toContainEqual(
       expect.objectContaining({ type: "modified", kind: "EventTrigger", key: "manage-namespace" }),
     );
+  });
+
+  test("dirStore - observed() holds each file's content hash once that content is in the snapshot", async () => {
+    const first = store.observed();
+    expect(first.source).toBe("directory");
+    expect(Object.keys(first.files ?? {}).sort()).toEqual(["cluster.yml", "seed.yaml"]);
+    const text = readFileSync(join(dir, "seed.yaml"), "utf8").replace("ContinuousWithDriftDetection", "DryRun");
+    writeFileSync(join(dir, "seed.yaml"), text);
+    const hash = createHash("sha256").update(text).digest("hex");
+    await waitFor(() => store.observed().files?.["seed.yaml"] === hash, { timeoutMs: 5000, what: "new hash" });
+    expect(store.snapshot().eventTriggers.get("manage-namespace")?.spec.syncMode).toBe("DryRun");
+    expect(store.observed().scans).toBeGreaterThan(first.scans!);
   });
 
   test("dirStore - a broken file keeps its last good objects and reports the error, a fix clears it", async () => {

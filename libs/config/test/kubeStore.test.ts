@@ -113,6 +113,32 @@ describe("kubeStore", () => {
     expect(store.snapshot().eventTriggers.has("quoted")).toBe(true);
   });
 
+  test("kubeStore - observed() names per kind the resourceVersion whose changes the snapshot holds", async () => {
+    const before = store.observed().kinds!;
+    expect(Object.keys(before).sort()).toEqual(
+      ["ClusterSet", "ConfigMap", "EventSource", "EventTrigger", "Secret", "SveltosCluster"].sort(),
+    );
+    const file = join(work, "observed-cm.json");
+    const cm = (v: string) =>
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "observed", namespace: "default" },
+        data: { v },
+      });
+    for (const v of ["1", "2", "3"]) {
+      writeFileSync(file, cm(v));
+      const rv = (JSON.parse(await kubectl("apply", "-f", file, "-o", "json")) as KubeObject).metadata.resourceVersion!;
+      // Once the kind's observed resourceVersion reaches the object's, the snapshot has that very version.
+      await waitFor(() => BigInt(store.observed().kinds!.ConfigMap || "0") >= BigInt(rv), {
+        timeoutMs: 3000,
+        what: `ConfigMap observed at ${rv}`,
+      });
+      expect(store.snapshot().configMaps.get("default/observed")?.data).toEqual({ v });
+    }
+    expect(store.observed()).toMatchObject({ source: "kubernetes", version: store.snapshot().version });
+  });
+
   test("kubeStore - a condition written from a stale copy of the object re-reads it and keeps newer conditions", async () => {
     const file = join(work, "stale-es.json");
     writeFileSync(

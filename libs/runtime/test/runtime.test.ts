@@ -1,4 +1,15 @@
-import { type CommonValues, commonSettings, openBus, openConfig, RuntimeError, type Service } from "@evtrigger/runtime";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type CommonValues,
+  type ConfigStatus,
+  commonSettings,
+  openBus,
+  openConfig,
+  RuntimeError,
+  type Service,
+  serve,
+} from "@evtrigger/runtime";
 import { createLogger, createMetrics, defineSettings, initTracing, ServiceLifecycle } from "@evtrigger/telemetry";
 import { type NatsServer, startNatsServer, tempDir } from "@evtrigger/testkit";
 
@@ -47,5 +58,23 @@ describe("runtime", () => {
     expect(await config()).toBe(true);
     await s.lifecycle.shutdown();
     expect(bus.nc.isClosed()).toBe(true);
+  });
+
+  test("runtime - a service with a config store serves GET /status/config (what its store has observed)", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "a.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n");
+    const s = service({ EVT_CONFIG_DIR: dir, EVT_HTTP_PORT: "0" });
+    await openConfig(s, { writeStatus: false });
+    const { url } = await serve(s, { checks: {} });
+    try {
+      const r = await fetch(`${url}/status/config`);
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as ConfigStatus;
+      expect(body).toMatchObject({ service: "runtime-test", ready: true, source: "directory", scans: 1 });
+      expect(Object.keys(body.files ?? {})).toEqual(["a.yaml"]);
+      expect(body.files?.["a.yaml"]).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      await s.lifecycle.shutdown();
+    }
   });
 });

@@ -122,6 +122,41 @@ describe("gateway with the cluster registry", () => {
     await waitForEvents(h.bus.jsm, (x) => x.record.event.id === "after-change");
   });
 
+  test("registry - status names the Secret's resourceVersion and says once its subscriptions are confirmed", async () => {
+    const cfg = (subject: string) => ({
+      nats: {
+        configuration: {
+          url: upstream.url,
+          subjects: [subject],
+          authorization: { user: { user: "admin", password: "my-password" } },
+        },
+      },
+    });
+    const apply = async (value: unknown, labels: Record<string, string> = {}) => {
+      const secret = {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "sveltos-nats", namespace: "projectsveltos", labels },
+        stringData: { "sveltos-nats": JSON.stringify(value) },
+      };
+      writeFileSync(join(work, "rv-secret.json"), JSON.stringify(secret));
+      const out = await kubectl(managed, "apply", "-f", join(work, "rv-secret.json"), "-o", "json");
+      return (JSON.parse(out) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    };
+    const prod = () => gw.status().clusters.find((x) => x.cluster === "default/prod")!;
+    const rv1 = await apply(cfg("user-operation-v3"));
+    await waitFor(() => prod().resourceVersion === rv1 && prod().subscribed, { what: `live at ${rv1}` });
+    // Subscribed means confirmed by the server: one publish, no retry, arrives.
+    pub.publish("user-operation-v3", json({ ...seedLogin, id: "after-subscribed" }));
+    await waitForEvents(h.bus.jsm, (x) => x.record.event.id === "after-subscribed");
+    // Same payload, new resourceVersion: the version is reported, the link is kept.
+    const hash = prod().configHash;
+    const rv2 = await apply(cfg("user-operation-v3"), { touched: "yes" });
+    expect(rv2).not.toBe(rv1);
+    await waitFor(() => prod().resourceVersion === rv2, { what: `status at ${rv2}` });
+    expect(prod()).toMatchObject({ configHash: hash, subscribed: true });
+  });
+
   test("registry - a deleted Secret stops messaging for the cluster", async () => {
     await kubectl(managed, "delete", "secret", "sveltos-nats", "-n", "projectsveltos");
     await waitFor(() => gw.status().clusters.find((x) => x.cluster === "default/prod")?.state === "no-config", {
