@@ -35,9 +35,10 @@ describe("faults - crash", () => {
   beforeAll(async () => {
     // Messages a killed process held come back after AckWait; 3 s keeps the gateway's part short.
     s = await startFaultStack({ serviceEnv: { EVT_GATEWAY_ACK_WAIT_MS: "3000" } });
-    await s.applyYaml(s.dev.env.managementKubeconfig, seedConfig());
+    // Every service has the seed's trigger and the gateway consumes USERS before anything is published.
+    await s.applyConfig(seedConfig());
     await useJetStreamSource(s);
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await s?.stop();
   });
@@ -46,15 +47,6 @@ describe("faults - crash", () => {
     const started = Date.now();
     const managed = s.dev.env.clusters[0]!.kubeconfig;
     const js = jetstream(s.bus.nc);
-    // The matcher has the configuration once a warm-up login creates its Namespace.
-    await waitFor(
-      async () => {
-        await js.publish("user-operation", ceJson({ user: "warmup", type: "login", id: "warmup" }));
-        return (await namespaces(s, managed, "warmup")).size === 1;
-      },
-      { timeoutMs: 30_000, intervalMs: 1000, what: "warm-up Namespace" },
-    );
-
     const { events, expected } = userEvents(N, USERS, PREFIX, 14);
     const events0 = (await s.bus.jsm.streams.info(STREAMS.events.name)).state.messages;
     const parts: ServiceName[] = ["gateway", "matcher", "applier"];

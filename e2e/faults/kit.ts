@@ -10,7 +10,14 @@ import { type Bus, connectBus, type DeadLetter, decodeRecord, type EventEnvelope
 import { tempDir, waitFor } from "@evtrigger/testkit";
 import { type JetStreamClient, jetstream } from "@nats-io/jetstream";
 import { parse as parseYaml } from "yaml";
-import { type DevStack, type DevUpOptions, devUp, repoRoot } from "../../services/ctl/src/dev/devup.js";
+import {
+  type DevStack,
+  type DevUpOptions,
+  devUp,
+  repoRoot,
+  type ServiceName,
+} from "../../services/ctl/src/dev/devup.js";
+import { type ConfigSyncTarget, waitForConfig, waitForSubscribed } from "../src/config-sync.js";
 
 const run = promisify(execFile);
 
@@ -26,6 +33,12 @@ export interface FaultStack {
   bus: Bus;
   kubectl(kubeconfig: string, ...args: string[]): Promise<string>;
   applyYaml(kubeconfig: string, text: string): Promise<void>;
+  /** kubectl, a scratch dir and every service URL (replicas included) for waitForConfig (e2e/src/config-sync.ts). */
+  sync: ConfigSyncTarget;
+  /** Applies management-cluster configuration and waits until every service has observed it. */
+  applyConfig(text: string): Promise<void>;
+  /** Starts one more replica of a service; its URL joins `sync.services()`. */
+  startReplica(svc: ServiceName): Promise<string>;
   evtctl(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
@@ -51,12 +64,23 @@ export async function startFaultStack(o: Partial<DevUpOptions> = {}): Promise<Fa
   let files = 0;
   const kubectl = async (kubeconfig: string, ...args: string[]) =>
     (await run("kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", cacheDir, ...args], { timeout: 60_000 })).stdout;
+  const replicas: string[] = [];
+  const sync: ConfigSyncTarget = { kubectl, dir, services: () => [...Object.values(dev.env.services), ...replicas] };
   return {
     dev,
     dir,
     lines,
     bus,
     kubectl,
+    sync,
+    async applyConfig(text) {
+      await waitForConfig(sync, { kubeconfig: dev.env.managementKubeconfig, yaml: text });
+    },
+    async startReplica(svc) {
+      const { url } = await dev.startReplica(svc);
+      replicas.push(url);
+      return url;
+    },
     async applyYaml(kubeconfig, text) {
       const file = join(dir, `apply-${++files}.yaml`);
       writeFileSync(file, text);
@@ -300,13 +324,19 @@ export async function useJetStreamSource(s: FaultStack, stream = "USERS", subjec
     metadata: { name: "sveltos-nats", namespace: "projectsveltos" },
     stringData: { "sveltos-nats": JSON.stringify(cfg) },
   };
-  await s.applyYaml(s.dev.env.clusters[0]!.kubeconfig, JSON.stringify(secret));
-  await waitFor(() => s.bus.jsm.consumers.info(stream, "evtrigger-gateway").then(() => true), {
-    timeoutMs: 30_000,
-    intervalMs: 200,
-    what: `the gateway's consumer on ${stream}`,
+  const c = s.dev.env.clusters[0]!;
+  await waitForConfig(s.sync, {
+    kubeconfig: c.kubeconfig,
+    yaml: JSON.stringify(secret),
+    cluster: `${c.namespace}/${c.name}`,
   });
 }
+
+/** The dev cluster's key ("namespace/name") as the gateway names it. */
+export const devClusterKey = (s: FaultStack) => `${s.dev.env.clusters[0]!.namespace}/${s.dev.env.clusters[0]!.name}`;
+
+/** Every gateway is subscribed for the dev cluster's current sveltos-nats Secret (core NATS: publishes arrive). */
+export const gatewaysSubscribed = (s: FaultStack, cluster = devClusterKey(s)) => waitForSubscribed(s.sync, cluster);
 
 /** Every dead letter on EVT_DLQ so far. */
 export async function deadLetters(bus: Bus): Promise<DeadLetter[]> {

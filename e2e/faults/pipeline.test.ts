@@ -60,17 +60,10 @@ describe("faults - pipeline", () => {
   beforeAll(async () => {
     s = await startFaultStack({ logLevel: "debug", serviceEnv: { EVT_GATEWAY_ACK_WAIT_MS: "3000" } });
     managed = s.dev.env.clusters[0]!.kubeconfig;
-    await s.applyYaml(s.dev.env.managementKubeconfig, seedConfig());
+    await s.applyConfig(seedConfig());
     await useJetStreamSource(s);
     js = jetstream(s.bus.nc);
-    await waitFor(
-      async () => {
-        await js.publish("user-operation", ceJson({ user: "warmup", type: "login", id: "warmup" }));
-        return (await namespaces(s, managed, "warmup")).size === 1;
-      },
-      { timeoutMs: 30_000, intervalMs: 1000, what: "warm-up Namespace" },
-    );
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await s?.stop();
   });

@@ -1,12 +1,12 @@
 // Two replicas of every service at once (shared durable consumers, no leader election): the same final state as
 // with one (each key's events applied in publish order, however the gateway replicas stored them), and the
 // inventory holding each present user's last event.
-import { waitFor } from "@evtrigger/testkit";
 import {
   ceJson,
   compare,
   duplicates,
   type FaultStack,
+  gatewaysSubscribed,
   inventoryNamespaces,
   jetstream,
   metricSum,
@@ -35,21 +35,14 @@ describe("faults - two replicas of every service", () => {
   const urls: Record<string, string[]> = {};
   beforeAll(async () => {
     s = await startFaultStack();
-    await s.applyYaml(s.dev.env.managementKubeconfig, seedConfig());
+    await s.applyConfig(seedConfig());
     await useJetStreamSource(s);
     for (const svc of ["gateway", "matcher", "applier"] as const) {
-      const r = await s.dev.startReplica(svc);
-      urls[svc] = [s.dev.env.services[svc]!, r.url];
+      urls[svc] = [s.dev.env.services[svc]!, await s.startReplica(svc)];
     }
-    const js = jetstream(s.bus.nc);
-    await waitFor(
-      async () => {
-        await js.publish("user-operation", ceJson({ user: "warmup", type: "login", id: "warmup" }));
-        return (await namespaces(s, s.dev.env.clusters[0]!.kubeconfig, "warmup")).size === 1;
-      },
-      { timeoutMs: 30_000, intervalMs: 1000, what: "warm-up Namespace" },
-    );
-  }, 120_000);
+    // Both gateways consume USERS (the replica bound the shared durable) before anything is published.
+    await gatewaysSubscribed(s);
+  }, 180_000);
   afterAll(async () => {
     await s?.stop();
   });
