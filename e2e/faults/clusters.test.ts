@@ -135,7 +135,7 @@ stringData:
         const b = compare(expected2, await namespaces(s, k2, "ct-"));
         return a.lost.length + a.extra.length + b.lost.length + b.extra.length === 0;
       },
-      60_000,
+      120_000,
       "both clusters' final state",
     );
     const a = compare(one.expected, await namespaces(s, k1, "co-"));
@@ -158,5 +158,5 @@ stringData:
     expect(flowed).toBe(true);
     expect(stillDown).toBe(true);
     expect({ a, b, crossed }).toEqual({ a: { lost: [], extra: [] }, b: { lost: [], extra: [] }, crossed: 0 });
-  }, 300_000);
+  }, 420_000);
 });

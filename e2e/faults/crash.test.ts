@@ -125,5 +125,5 @@ describe("faults - crash", () => {
     expect(duplicates(stored.ids)).toBe(0);
     expect(inventoryMatches).toBe(true);
     expect(settled).toBe(true);
-  }, 300_000);
+  }, 600_000);
 });

@@ -147,7 +147,7 @@ describe("faults - hostile input", () => {
       );
     const intended = new Set(["quoted-inj3", "quoted-inj4", "unquoted-inj4"]);
     await waitFor(async () => (await cms()).size >= intended.size && (await pipelineIdle(s.bus)), {
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
       intervalMs: 500,
       what: "the intended ConfigMaps",
     });
@@ -182,7 +182,7 @@ describe("faults - hostile input", () => {
     expect(controlLetters.map((l) => l.field).sort()).toEqual(["myext", "subject"]);
     expect(kindLetters).toHaveLength(1);
     expect(kindLetters[0]!.reason).toMatch(/ClusterRoleBinding pwned.*evtrigger\.io\/allowed-kinds/);
-  }, 120_000);
+  }, 240_000);
 
   test("faults - hostile regex and templates are stopped by budgets with a clear error; other triggers keep working", async () => {
     const started = Date.now();
@@ -202,7 +202,8 @@ describe("faults - hostile input", () => {
       (await deadLetters(s.bus)).slice(letters0).filter((l) => hostile.includes(l.object?.name ?? ""));
     const done = await waitFor(
       async () => (await ours()).size === expected.size && (await lettersFor()).length >= 2 * hostile.length,
-      { timeoutMs: 90_000, intervalMs: 500, what: "good triggers applied and hostile ones dead-lettered" },
+      // Generous for a loaded machine: each hostile render may use its whole 5 s budget, twice.
+      { timeoutMs: 180_000, intervalMs: 500, what: "good triggers applied and hostile ones dead-lettered" },
     ).catch(() => false);
     const actual = await ours();
     const letters = await lettersFor();
@@ -236,5 +237,5 @@ describe("faults - hostile input", () => {
     expect(byTrigger["hostile-output"]![0]?.reason).toMatch(/output exceeds/i);
     for (const t of hostile) expect(byTrigger[t]).toHaveLength(2);
     expect(condition).toMatch(/output exceeds/);
-  }, 150_000);
+  }, 300_000);
 });

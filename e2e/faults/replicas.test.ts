@@ -59,7 +59,7 @@ describe("faults - two replicas of every service", () => {
     const settled = await settle(
       async () =>
         (await s.bus.jsm.streams.info("EVT_EVENTS")).state.messages >= events0 + n && (await pipelineIdle(s.bus)),
-      120_000,
+      180_000,
       "every event stored and the pipeline idle",
     );
     const actual = await namespaces(s, managed, "rp-");
@@ -98,7 +98,7 @@ describe("faults - two replicas of every service", () => {
     expect(inventoryMatches).toBe(true);
     expect(bothWorked).toBe(true);
     expect(settled).toBe(true);
-  }, 300_000);
+  }, 420_000);
 
   async function work(): Promise<Record<string, number[]>> {
     const out: Record<string, number[]> = {};
