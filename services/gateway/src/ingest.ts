@@ -5,7 +5,6 @@ import {
   type ClusterRef,
   deadLetter,
   type EventEnvelope,
-  encodeRecord,
   eventSubject,
   hdrsToRecord,
   type PipelinedPublisher,
@@ -14,6 +13,7 @@ import {
 } from "@evtrigger/bus";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
+import { encodeEnvelope, isoNow } from "./envelope.js";
 import type { GatewayMetrics, LoggerLike } from "./metrics.js";
 import { contentHash, coreMsgId, jetStreamMsgId, rejectMsgId } from "./msgid.js";
 import { headerMap, normalizeMessage } from "./normalize/normalize.js";
@@ -71,7 +71,7 @@ export function createIngest(d: IngestDeps): Ingest {
       return hash;
     };
     const writes: Promise<unknown>[] = [];
-    const receivedAt = new Date().toISOString();
+    const receivedAt = isoNow();
     for (const ne of n.events) {
       const msgId = m.js
         ? jetStreamMsgId(up.cluster, m.js.stream, m.js.seq, ne.index)
@@ -79,7 +79,7 @@ export function createIngest(d: IngestDeps): Ingest {
       const upstream = m.js?.created
         ? { stream: m.js.stream, created: m.js.created, seq: m.js.seq, index: ne.index ?? 0 }
         : undefined;
-      writes.push(publishEvent(d, up, m.subject, ne.event, headers, msgId, receivedAt, upstream));
+      writes.push(publishEvent(d, up, m.subject, ne.event, ne.json, headers, msgId, receivedAt, upstream));
     }
     for (const r of n.rejections) {
       const letter = {
@@ -114,6 +114,7 @@ async function publishEvent(
   up: Upstream,
   natsSubject: string,
   event: CloudEventJson,
+  eventJson: Uint8Array | undefined,
   upstreamHeaders: HeaderMap,
   msgId: string,
   receivedAt: string,
@@ -130,7 +131,7 @@ async function publishEvent(
     event,
   };
   await d.trace(event, upstreamHeaders, { cluster: clusterKey(up.cluster), natsSubject }, (traceparent) =>
-    d.publisher.publish(eventSubject(up.cluster), encodeRecord(env), {
+    d.publisher.publish(eventSubject(up.cluster), encodeEnvelope(env, eventJson), {
       msgId,
       headers: { traceparent },
       retryForMs: d.publishRetryMs,

@@ -19,9 +19,11 @@ const login = {
 
 describe("normalize", () => {
   test("structured - the seed's login event passes unchanged", () => {
-    const n = normalizeMessage(bytes(login));
+    const body = bytes(login);
+    const n = normalizeMessage(body);
     expect(n.rejections).toEqual([]);
-    expect(n.events).toEqual([{ event: login, mode: "structured" }]);
+    // Nothing dropped: the body itself is the event's JSON, embedded as received in the envelope.
+    expect(n.events).toEqual([{ event: login, json: body, mode: "structured" }]);
   });
 
   test("structured - application/cloudevents+json content type and extensions", () => {

@@ -4,6 +4,8 @@ import { parseJsonBody } from "./json.js";
 import type { Normalized, NormalizeLimits } from "./types.js";
 import { validateEvent } from "./validate.js";
 
+const OPEN_BRACE = 0x7b;
+
 export function normalizeStructured(data: Uint8Array, limits: NormalizeLimits): Normalized {
   const parsed = parseJsonBody(data, "body");
   if ("rejection" in parsed) return { mode: "structured", events: [], rejections: [parsed.rejection] };
@@ -22,5 +24,8 @@ export function normalizeStructured(data: Uint8Array, limits: NormalizeLimits): 
   }
   const v = validateEvent(parsed.value, limits);
   if ("rejection" in v) return { mode: "structured", events: [], rejections: [v.rejection] };
-  return { mode: "structured", events: [{ event: v.event, mode: "structured" }], rejections: [] };
+  // `{` first: no BOM or leading whitespace (the decoder drops a BOM, so JSON.parse accepted what a reader of
+  // the embedded text would not).
+  const json = v.asReceived && data[0] === OPEN_BRACE ? data : undefined;
+  return { mode: "structured", events: [{ event: v.event, json, mode: "structured" }], rejections: [] };
 }

@@ -25,6 +25,11 @@ export type Mode = "structured" | "binary" | "batch";
 
 export interface NormalizedEvent {
   event: CloudEventJson;
+  /**
+   * The event's JSON exactly as received, when that text is a faithful serialisation of `event` (structured mode,
+   * no null attribute dropped): the envelope embeds it instead of serialising the event again.
+   */
+  json?: Uint8Array;
   mode: Mode;
   /** Index inside a batch. */
   index?: number;

@@ -111,12 +111,13 @@ function typeOfJson(v: unknown): string {
 /**
  * Validates a structured-form CloudEvent (attributes at the top level, `data` decoded or `data_base64`) and returns
  * it cleaned: null optional attributes are treated as absent. `where` prefixes field names (e.g. "[3]." in a batch).
+ * `asReceived`: nothing was dropped, so the input's JSON text is a faithful serialisation of the event.
  */
 export function validateEvent(
   input: unknown,
   limits: Pick<NormalizeLimits, "maxDepth">,
   where = "",
-): { event: CloudEventJson } | { rejection: Rejection } {
+): { event: CloudEventJson; asReceived: boolean } | { rejection: Rejection } {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     return {
       rejection: {
@@ -139,18 +140,21 @@ export function validateEvent(
   const attrs: Record<string, unknown> = {};
   let data: unknown;
   let hasData = false;
-  for (const [k, v] of Object.entries(src)) {
+  let dropped = false;
+  // for-in over a JSON.parse result: own keys only (its prototype has no enumerable ones), no entries array.
+  for (const k in src) {
     // JSON.parse keeps "__proto__" as an own key; assigning it would swap the prototype of `attrs` instead.
     if (k === "__proto__") return { rejection: badName(k, where) };
-    if (k === "data") {
-      if (v !== null) {
-        data = v;
-        hasData = true;
-      }
-    } else if (v !== null) attrs[k] = v;
+    const v = src[k];
+    if (v === null) dropped = true;
+    else if (k === "data") {
+      data = v;
+      hasData = true;
+    } else attrs[k] = v;
   }
   if (!checkAttributes(attrs)) return { rejection: describeAjv(checkAttributes.errors![0]!, where) };
-  for (const [a, v] of Object.entries(attrs)) {
+  for (const a in attrs) {
+    const v = attrs[a];
     if (typeof v === "string" && CONTROL.test(v)) {
       const at = v.search(CONTROL);
       return {
@@ -236,7 +240,7 @@ export function validateEvent(
   }
   const event = attrs as CloudEventJson;
   if (hasData) event.data = data;
-  return { event };
+  return { event, asReceived: !dropped };
 }
 
 /**
