@@ -41,6 +41,31 @@ describe("pipelined publisher", () => {
     expect(pub.inFlight()).toBe(0);
   });
 
+  test("pipelined - headers arrive as headers() + set() would write them; bad names and values are refused", async () => {
+    const a = await pub.publish("tp.hdrs", enc.encode("x"), {
+      msgId: "  h-1 ",
+      headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "x-uni": "wert ü" },
+    });
+    const m = await bus.jsm.streams.getMessage("T_PIPE", { seq: a.seq });
+    // set() trims values and keeps the name as given; non-ASCII values travel as UTF-8.
+    expect([...m!.header].map(([k, v]) => [k, v])).toEqual([
+      ["Nats-Msg-Id", ["h-1"]],
+      ["traceparent", ["00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"]],
+      ["x-uni", ["wert ü"]],
+    ]);
+    for (const headers of [
+      { "x-bad": "a\r\nInjected: 1" },
+      { "bad name": "v" },
+      { "x:colon": "v" },
+      { "x-ünï": "v" },
+    ]) {
+      const err = await pub.publish("tp.hdrs", enc.encode("x"), { headers, retryForMs: 0 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BusError);
+      expect(String((err as BusError).cause)).toMatch(/header/);
+    }
+    expect(pub.inFlight()).toBe(0);
+  });
+
   test("pipelined - the same msg id is stored once, distinct ids twice", async () => {
     const a = await pub.publish("tp.dedup", enc.encode("x"), { msgId: "d-1" });
     const b = await pub.publish("tp.dedup", enc.encode("x"), { msgId: "d-1" });
