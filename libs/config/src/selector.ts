@@ -40,7 +40,10 @@ export interface ClusterSelection {
  * failover, a cluster whose status says `ready: false` is not picked under maxReplicas (nobody may write
  * that status in evtrigger deployments, so an absent status counts as healthy).
  */
-export function selectClusters(snapshot: ConfigSnapshot, sel: ClusterSelection): ClusterEntry[] {
+export function selectClusters(
+  snapshot: Pick<ConfigSnapshot, "clusters" | "clusterSets">,
+  sel: ClusterSelection,
+): ClusterEntry[] {
   const picked = new Map<string, ClusterEntry>();
   if (sel.clusterSelector) {
     for (const c of snapshot.clusters.values())
@@ -52,7 +55,10 @@ export function selectClusters(snapshot: ConfigSnapshot, sel: ClusterSelection):
   return [...picked.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-export function clusterSetMembers(snapshot: ConfigSnapshot, setName: string): ClusterEntry[] {
+export function clusterSetMembers(
+  snapshot: Pick<ConfigSnapshot, "clusters" | "clusterSets">,
+  setName: string,
+): ClusterEntry[] {
   const set = snapshot.clusterSets.get(setName);
   if (!set) return [];
   const candidates = new Map<string, ClusterEntry>();

@@ -30,13 +30,10 @@ import { MatcherError } from "./errors.js";
 import { matcherMetrics } from "./metrics.js";
 import { EventReportWriter, pipelinedCasPut } from "./report/eventReports.js";
 import { goRender, type RenderFn } from "./select/templates.js";
-import { buildState, type MatchState } from "./state.js";
+import { type MatchState, MatchStateKeeper } from "./state.js";
 
-/**
- * How long the eager index rebuild after a configuration change waits for more changes: ten times the last
- * build (rebuilding at most ~10% of the time during a burst), between 100 ms and 1 s.
- */
-const rebuildDelayMs = (lastBuildMs: number) => Math.min(1000, Math.max(100, 10 * lastBuildMs));
+/** How long the eager index update after a configuration change waits for more changes. */
+const UPDATE_DELAY_MS = 100;
 
 export interface MatcherDeps {
   bus: Bus;
@@ -94,49 +91,55 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     },
   });
 
-  // Configuration: rebuilt lazily when the snapshot version moved, and eagerly soon after a change.
-  const cache = new PatternCache();
+  // Configuration: brought up to date lazily when the snapshot moved, and eagerly soon after a change. The
+  // keeper applies changed EventSources one by one (change events name them), so a burst of 10,000 new
+  // EventSources costs 10,000 small index updates instead of a rebuild per batch.
   const reportedProblems = new Set<string>();
-  const build = () => {
-    const st = buildState(store.snapshot(), cache, deps.render ?? goRender, (p) => {
-      metrics.triggerProblem();
-      const key = `${p.trigger}\u0000${p.cluster}\u0000${p.reason}`;
-      if (reportedProblems.has(key)) return;
-      reportedProblems.add(key);
-      logger.warn("EventTrigger cannot be evaluated", { trigger: p.trigger, cluster: p.cluster, reason: p.reason });
-    });
-    metrics.index({
-      sources: st.index.stats.sources,
-      invalid: st.invalidSources.length,
-      unindexed: st.index.stats.unindexed,
-    });
-    for (const s of st.invalidSources) {
+  const keeper = new MatchStateKeeper(new PatternCache(), deps.render ?? goRender, (p) => {
+    metrics.triggerProblem();
+    const key = `${p.trigger}\u0000${p.cluster}\u0000${p.reason}`;
+    if (reportedProblems.has(key)) return;
+    reportedProblems.add(key);
+    logger.warn("EventTrigger cannot be evaluated", { trigger: p.trigger, cluster: p.cluster, reason: p.reason });
+  });
+  // The eager update waits a little so a burst of changes is applied in a few batches. Events never see a stale
+  // index: current() applies pending changes on demand when the snapshot moved.
+  let soon: NodeJS.Timeout | undefined;
+  const scheduleUpdate = () => {
+    if (soon) return;
+    soon = setTimeout(() => {
+      soon = undefined;
+      update();
+    }, UPDATE_DELAY_MS);
+    soon.unref();
+  };
+
+  const unsubscribe = store.onChange((change) => {
+    keeper.noteChange(change);
+    scheduleUpdate();
+  });
+  const update = () => {
+    const done = keeper.update(store.snapshot());
+    if (!done) return;
+    const st = keeper.state;
+    const stats = st.index.stats;
+    const invalid = st.invalidSources;
+    metrics.index({ sources: stats.sources, invalid: invalid.length, unindexed: stats.unindexed });
+    for (const s of invalid) {
       const key = `${s.name}\u0000${JSON.stringify(s.problems)}`;
       if (reportedProblems.has(key)) continue;
       reportedProblems.add(key);
       logger.warn("EventSource skipped: invalid", { eventSource: s.name, problems: s.problems });
     }
-    logger.info("match index built", { version: st.version, ms: Math.round(st.builtMs), ...st.index.stats });
-    return st;
+    const fields = { version: st.version, ms: Math.round(st.builtMs), applied: done.applied, ...stats };
+    if (done.full) logger.info("match index built", fields);
+    else logger.debug("match index updated", fields);
   };
-  let state = build();
+  update();
   const current = (): MatchState => {
-    const snap = store.snapshot();
-    if (snap.version !== state.version) state = build();
-    return state;
+    update();
+    return keeper.state;
   };
-  // The eager rebuild waits a little so a burst of changes (10,000 EventSources created) costs a few rebuilds, not
-  // one per change: back-to-back rebuilds at 10,000 sources grew the old space to ~200 MB (RSS 300 MB).
-  // Events never see a stale index: current() rebuilds on demand when the snapshot version moved.
-  let soon: NodeJS.Timeout | undefined;
-  const unsubscribe = store.onChange(() => {
-    if (soon) return;
-    soon = setTimeout(() => {
-      soon = undefined;
-      current();
-    }, rebuildDelayMs(state.builtMs));
-    soon.unref();
-  });
 
   // Decoded once per message: keyOf (ordering) runs before the handler.
   const decoded = new WeakMap<JsMsg, EventEnvelope | MatcherError>();

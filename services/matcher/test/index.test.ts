@@ -132,3 +132,64 @@ describe("ahocorasick - scan", () => {
     expect(hits.sort()).toEqual([0, 1, 3, 4]);
   });
 });
+
+describe("index - incremental updates", () => {
+  test.each(Array.from({ length: 10 }, (_, i) => [i + 1]))(
+    "index - random upserts and removals give the same matches as a full build, seed %i",
+    (seed) => {
+      const r = rng(seed * 7919);
+      const { sources: pool, events } = gen(seed);
+      const alt = gen(seed + 1000).sources;
+      const names = pool.map((s) => s.name);
+      const cache = new PatternCache();
+      const live = new Map<string, (typeof pool)[number]["criteria"]>();
+      // Start from half of the pool, built in one go.
+      for (const s of pool) if (r() < 0.5) live.set(s.name, s.criteria);
+      const compiledAll = () => [...live.keys()].sort().map((n) => compileSource(n, live.get(n), cache));
+      const index = new CriteriaIndex(compiledAll());
+      let matched = 0;
+      for (let step = 0; step < 300; step++) {
+        const name = names[Math.floor(r() * names.length)]!;
+        const roll = r();
+        if (live.has(name) && roll < 0.35) {
+          live.delete(name);
+          expect(index.remove(name)).toBe(true);
+        } else {
+          const criteria =
+            roll > 0.97
+              ? [{ subject: "(" }] // does not compile: kept aside as invalid
+              : (roll > 0.6 ? alt : pool)[Math.floor(r() * pool.length)]!.criteria;
+          live.set(name, criteria);
+          index.upsert(compileSource(name, criteria, cache));
+        }
+        if (step % 10 !== 9) continue;
+        const full = new CriteriaIndex(compiledAll());
+        const sorted = [...live.keys()].sort().map((n) => ({ name: n, criteria: live.get(n)! }));
+        for (const ev of events.slice(0, 20)) {
+          const want = bruteForceMatch(sorted, ev);
+          expect(full.match(ev)).toEqual(want);
+          expect(index.match(ev)).toEqual(want);
+          matched += want.length;
+        }
+        const { sources, invalid, criteria } = full.stats;
+        expect(index.stats).toMatchObject({ sources, invalid, criteria });
+        expect(index.invalid.map((s) => s.name)).toEqual(full.invalid.map((s) => s.name));
+      }
+      expect(matched).toBeGreaterThan(0);
+    },
+  );
+
+  test("index - many additions one by one keep lookups indexed after the refile", () => {
+    const index = new CriteriaIndex();
+    for (let i = 0; i < 2000; i++) {
+      index.upsert(compileSource(`es-${i}`, [{ subject: "events", cloudEventType: `(?i)^svc${i}\\.login$` }]));
+    }
+    const ev = { subscription: "events", natsSubject: "events", source: "x", type: "SVC42.login", subject: "" };
+    expect(index.match(ev)).toEqual([{ name: "es-42", criterion: 0 }]);
+    // After the refile no criterion is filed under the subject every source shares.
+    expect(index.stats).toMatchObject({ sources: 2000, criteria: 2000, unindexed: 0, exact: 0, atoms: 2000 });
+    expect(index.remove("es-42")).toBe(true);
+    expect(index.remove("es-42")).toBe(false);
+    expect(index.match(ev)).toEqual([]);
+  });
+});

@@ -10,6 +10,9 @@ export interface TriggerProblem {
   reason: string;
 }
 
+/** The parts of a configuration snapshot trigger selection reads. */
+export type SelectorConfig = Pick<ConfigSnapshot, "eventTriggers" | "clusters" | "clusterSets">;
+
 export class TriggerSelector {
   /** Non-templated triggers by EventSource name, sorted by trigger name. */
   private readonly byName = new Map<string, EventTrigger[]>();
@@ -22,7 +25,7 @@ export class TriggerSelector {
   private readonly rendered = new Map<string, string | undefined>();
 
   constructor(
-    private readonly snapshot: ConfigSnapshot,
+    private readonly snapshot: SelectorConfig,
     private readonly render: RenderFn | undefined,
     private readonly onProblem: (p: TriggerProblem) => void = () => {},
   ) {
