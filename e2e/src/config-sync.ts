@@ -70,11 +70,14 @@ export function rvAtLeast(seen: string | null | undefined, wanted: string): bool
   return BigInt(seen) >= BigInt(wanted);
 }
 
-export async function configStatuses(t: ConfigSyncTarget): Promise<ServiceConfigStatus[]> {
+/** Only the service URLs: enough to ask what they observed. */
+type Services = Pick<ConfigSyncTarget, "services">;
+
+export async function configStatuses(t: Services): Promise<ServiceConfigStatus[]> {
   return Promise.all(t.services().map((u) => getJson<ServiceConfigStatus>(`${u}/status/config`)));
 }
 
-async function gatewayClusters(t: ConfigSyncTarget): Promise<Array<{ url: string; clusters: GatewayClusterStatus[] }>> {
+async function gatewayClusters(t: Services): Promise<Array<{ url: string; clusters: GatewayClusterStatus[] }>> {
   const statuses = await Promise.all(
     t.services().map(async (url) => ({ url, s: await getJson<ServiceConfigStatus>(`${url}/status/config`) })),
   );
@@ -89,7 +92,7 @@ async function gatewayClusters(t: ConfigSyncTarget): Promise<Array<{ url: string
 }
 
 /** What still lags, per service, for management-cluster objects ("" when every service has them all). */
-async function managementLag(t: ConfigSyncTarget, objects: readonly AppliedObject[]): Promise<string> {
+async function managementLag(t: Services, objects: readonly AppliedObject[]): Promise<string> {
   const lag: string[] = [];
   for (const s of await configStatuses(t)) {
     if (s.source !== "kubernetes") throw new Error(`${s.service} reads its configuration from ${s.source}`);
@@ -114,7 +117,7 @@ async function managementLag(t: ConfigSyncTarget, objects: readonly AppliedObjec
 }
 
 /** What still lags for a managed cluster's sveltos-nats Secret at `resourceVersion` ("" when every gateway is live). */
-async function subscriptionLag(t: ConfigSyncTarget, cluster: string, resourceVersion?: string): Promise<string> {
+async function subscriptionLag(t: Services, cluster: string, resourceVersion?: string): Promise<string> {
   const lag: string[] = [];
   const gateways = await gatewayClusters(t);
   if (gateways.length === 0) return "no gateway among the services";
@@ -176,12 +179,12 @@ export async function waitForConfig(t: ConfigSyncTarget, o: WaitForConfigOptions
  * Resolves once every gateway is subscribed for `cluster` under its current Secret (e.g. after that cluster's
  * NATS server came back: for core NATS the server has confirmed the subscriptions, so a publish is delivered).
  */
-export async function waitForSubscribed(t: ConfigSyncTarget, cluster: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForSubscribed(t: Services, cluster: string, timeoutMs = 60_000): Promise<void> {
   await waitForNoLag(() => subscriptionLag(t, cluster), timeoutMs, `every gateway subscribed for ${cluster}`);
 }
 
 /** Whether any gateway is subscribed for `cluster` (false once they all noticed its NATS is gone). */
-export async function anySubscribed(t: ConfigSyncTarget, cluster: string): Promise<boolean> {
+export async function anySubscribed(t: Services, cluster: string): Promise<boolean> {
   return (await gatewayClusters(t)).some((g) => g.clusters.some((c) => c.cluster === cluster && c.subscribed));
 }
 

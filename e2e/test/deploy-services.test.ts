@@ -11,6 +11,7 @@ import { type KubeEmulator, startKubeEmulator } from "@evtrigger/kube-emulator";
 import { freePort, type NatsServer, startNatsServer, tempDir, waitFor } from "@evtrigger/testkit";
 import { connect } from "@nats-io/transport-node";
 import { stringify } from "yaml";
+import { waitForSubscribed } from "../src/config-sync.js";
 import {
   composeEnv,
   kubectl,
@@ -238,6 +239,8 @@ describe("deploy services", () => {
   test("deploy - RBAC: each ClusterRole grants exactly the (verb, group, resource) set its service used in a recorded run", async () => {
     // One event through the pipeline: the applier's template fails, so it writes the EventTrigger's condition
     // and a Warning Event (its only writes in the management cluster).
+    // Core NATS is at-most-once: publish once the gateway's subscription for c1 is confirmed.
+    await waitForSubscribed({ services: () => [procs.gateway.url] }, "default/c1");
     const nc = await connect({ servers: nats.url, user: PUBLISHER, pass: PUBLISHER_PASSWORD });
     const ce = {
       specversion: "1.0",
