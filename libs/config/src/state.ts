@@ -2,6 +2,7 @@
 // change events out. A source calls put/remove (or replaceKind after a relist) and then commit().
 
 import { createHash } from "node:crypto";
+import { CowMap } from "./cowMap.js";
 import type {
   ClusterEntry,
   ClusterSet,
@@ -76,11 +77,11 @@ export class ConfigState {
   private touched = new Map<string, { kind: ConfigKind; key: string }>();
   private cached: ConfigSnapshot | undefined;
   /**
-   * Per-kind valid maps and the invalid map, updated in place until a snapshot exposes them, then copied on
-   * the next write: bulk loads stay linear, snapshots stay immutable and share the kinds that did not change.
+   * Per-kind valid maps and the invalid map, copy-on-write: a snapshot freezes them in O(1), and a write after a
+   * snapshot copies one shard, not the map. Snapshots stay immutable and share everything that did not change.
    */
-  private readonly validCache = new Map<ConfigKind, { map: Map<string, KubeObject>; exposed: boolean }>();
-  private invalidCache: { map: Map<string, ValidationProblem[]>; exposed: boolean } | undefined;
+  private readonly validCache = new Map<ConfigKind, CowMap<KubeObject>>();
+  private invalidCache: CowMap<ValidationProblem[]> | undefined;
   private clustersCache: Map<string, ClusterEntry> | undefined;
   private version = 0;
 
@@ -91,17 +92,14 @@ export class ConfigState {
     this.cached = undefined;
     const v = this.validCache.get(kind);
     if (v) {
-      if (v.exposed) this.validCache.set(kind, { map: new Map(v.map), exposed: false });
-      const map = this.validCache.get(kind)!.map;
-      if (entry?.normalized) map.set(key, entry.normalized);
-      else map.delete(key);
+      if (entry?.normalized) v.set(key, entry.normalized);
+      else v.delete(key);
     }
     const hadProblems = (before?.problems.length ?? 0) > 0;
     const hasProblems = (entry?.problems.length ?? 0) > 0;
     if (this.invalidCache && (hadProblems || hasProblems)) {
-      if (this.invalidCache.exposed) this.invalidCache = { map: new Map(this.invalidCache.map), exposed: false };
-      if (hasProblems) this.invalidCache.map.set(`${kind}/${key}`, entry!.problems);
-      else this.invalidCache.map.delete(`${kind}/${key}`);
+      if (hasProblems) this.invalidCache.set(`${kind}/${key}`, entry!.problems);
+      else this.invalidCache.delete(`${kind}/${key}`);
     }
     if (kind === "SveltosCluster" || kind === "Secret") {
       this.clustersDirty = true;
@@ -167,9 +165,8 @@ export class ConfigState {
     else if (!this.extraInvalid.delete(key)) return;
     this.cached = undefined;
     if (this.invalidCache) {
-      if (this.invalidCache.exposed) this.invalidCache = { map: new Map(this.invalidCache.map), exposed: false };
-      if (problems?.length) this.invalidCache.map.set(key, problems);
-      else this.invalidCache.map.delete(key);
+      if (problems?.length) this.invalidCache.set(key, problems);
+      else this.invalidCache.delete(key);
     }
   }
 
@@ -228,29 +225,26 @@ export class ConfigState {
     this.clusterPrints = prints;
   }
 
-  /** The valid map of a kind, marked as exposed (callers hand it out in a snapshot). */
-  private valid<T extends KubeObject>(kind: ConfigKind): Map<string, T> {
+  /** The valid map of a kind, frozen (callers hand it out in a snapshot). */
+  private valid<T extends KubeObject>(kind: ConfigKind): ReadonlyMap<string, T> {
     let v = this.validCache.get(kind);
     if (!v) {
-      const map = new Map<string, KubeObject>();
-      for (const [k, e] of this.byKind.get(kind) ?? EMPTY) if (e.normalized) map.set(k, e.normalized);
-      v = { map, exposed: false };
+      v = new CowMap();
+      for (const [k, e] of this.byKind.get(kind) ?? EMPTY) if (e.normalized) v.set(k, e.normalized);
       this.validCache.set(kind, v);
     }
-    v.exposed = true;
-    return v.map as Map<string, T>;
+    return v.freeze() as ReadonlyMap<string, T>;
   }
 
-  private invalid(): Map<string, ValidationProblem[]> {
+  private invalid(): ReadonlyMap<string, ValidationProblem[]> {
     if (!this.invalidCache) {
-      const map = new Map(this.extraInvalid);
+      const map = new CowMap(this.extraInvalid);
       for (const [kind, m] of this.byKind) {
         for (const [k, e] of m) if (e.problems.length) map.set(`${kind}/${k}`, e.problems);
       }
-      this.invalidCache = { map, exposed: false };
+      this.invalidCache = map;
     }
-    this.invalidCache.exposed = true;
-    return this.invalidCache.map;
+    return this.invalidCache.freeze();
   }
 
   private clusters(): Map<string, ClusterEntry> {
