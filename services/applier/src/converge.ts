@@ -4,8 +4,8 @@ import type { ClusterClient } from "./apply/client.js";
 import { deleteObject, listByLabels } from "./apply/delete.js";
 import { ANN_EVENT_SEQ, ownerSelector, stampOwnership } from "./apply/labels.js";
 import { normalizeNamespace, refOf, serverSideApply } from "./apply/ssa.js";
+import { configObjectMissing } from "./decide/config-sync.js";
 import type { ConfigSnapshotLike, KubeObjectLike, TemplateRender } from "./deps.js";
-import { ApplierError } from "./errors.js";
 import { type DeployedObject, type InventoryEntry, objectId } from "./inventory/entry.js";
 import { templateData } from "./render/data.js";
 import { renderPolicies } from "./render/policies.js";
@@ -49,8 +49,9 @@ export interface DesiredObject {
 export async function desiredObjects(d: Desired, deps: ConvergeDeps): Promise<DesiredObject[]> {
   const trigger = deps.snapshot.eventTriggers.get(d.trigger);
   if (!trigger) {
-    throw new ApplierError("EVT_APPLIER_TRIGGER_NOT_FOUND", `EventTrigger ${d.trigger} no longer exists`, {
-      terminal: true,
+    throw configObjectMissing("EVT_APPLIER_TRIGGER_NOT_FOUND", `EventTrigger ${d.trigger} no longer exists`, {
+      missing: `EventTrigger ${d.trigger}`,
+      matchedAt: d.matchedAt,
       object: { kind: "EventTrigger", name: d.trigger },
     });
   }
@@ -61,6 +62,7 @@ export async function desiredObjects(d: Desired, deps: ConvergeDeps): Promise<De
     clusterNamespace: d.cluster.slice(0, d.cluster.indexOf("/")),
     data: templateData(d.event, d.sourceCluster, deps.snapshot),
     render: deps.render,
+    matchedAt: d.matchedAt,
   });
   deps.onRendered?.(performance.now() - started);
   const byId = new Map<string, DesiredObject>();

@@ -7,6 +7,7 @@ export type ApplierErrorCode =
   | "EVT_APPLIER_ACTION"
   | "EVT_APPLIER_TEMPLATE"
   | "EVT_APPLIER_POLICY_NOT_FOUND"
+  | "EVT_APPLIER_POLICY_INVALID"
   | "EVT_APPLIER_POLICY_KIND"
   | "EVT_APPLIER_YAML"
   | "EVT_APPLIER_OBJECT"
@@ -30,6 +31,11 @@ export class ApplierError extends Error {
   readonly field?: string;
   /** Server-suggested delay (Retry-After), ms. */
   readonly retryAfterMs?: number;
+  /**
+   * A configuration object this replica's store does not have, while it may still be on its way
+   * (decide/config-sync.ts): not terminal; retried with backoff, at the latest this many ms from now.
+   */
+  readonly graceLeftMs?: number;
 
   constructor(
     code: ApplierErrorCode,
@@ -40,6 +46,7 @@ export class ApplierError extends Error {
       object?: { kind: string; name: string; namespace?: string };
       field?: string;
       retryAfterMs?: number;
+      graceLeftMs?: number;
     },
   ) {
     super(message, o.cause === undefined ? undefined : { cause: o.cause });
@@ -49,6 +56,7 @@ export class ApplierError extends Error {
     this.object = o.object;
     this.field = o.field;
     this.retryAfterMs = o.retryAfterMs;
+    this.graceLeftMs = o.graceLeftMs;
   }
 }
 

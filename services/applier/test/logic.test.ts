@@ -4,6 +4,12 @@ import { matchesSelector } from "@evtrigger/config";
 import { render } from "@evtrigger/gotemplate";
 import { retryAfterMs } from "../src/apply/client.js";
 import { sveltosIdentityValue, toLabelValue } from "../src/apply/labels.js";
+import {
+  CONFIG_SYNC_GRACE_MS,
+  CONFIRMED_MISSING_MS,
+  configObjectMissing,
+  configSyncGraceLeftMs,
+} from "../src/decide/config-sync.js";
 import { decide } from "../src/decide/decision.js";
 import { destinationsOf } from "../src/decide/destinations.js";
 import type { ConfigSnapshotLike, EventTriggerLike, TemplateRender } from "../src/deps.js";
@@ -338,6 +344,76 @@ describe("decision", () => {
     const busy = new ApplierError("EVT_APPLIER_K8S_TRANSIENT", "x", { terminal: false, retryAfterMs: 3000 });
     expect(decide({ ok: false, error: busy, reported: false }, 1)).toEqual({ kind: "nak", delayMs: 3000 });
     expect(decide({ ok: false, error: new Error("boom"), reported: false }, 3)).toEqual({ kind: "nak", delayMs: 1000 });
+  });
+  test("decision - a missing trigger or ConfigMap is retried while the store may be catching up, then terminal", () => {
+    const now = Date.parse("2026-11-25T12:00:00.000Z");
+    const at = (ms: number) => new Date(ms).toISOString();
+    expect(configSyncGraceLeftMs(at(now - 2000), now)).toBe(CONFIG_SYNC_GRACE_MS - 2000);
+    expect(configSyncGraceLeftMs(at(now - CONFIG_SYNC_GRACE_MS - 1), now)).toBe(0);
+    expect(configSyncGraceLeftMs(at(now + 60_000), now)).toBe(CONFIG_SYNC_GRACE_MS); // a matcher clock ahead
+    expect(configSyncGraceLeftMs(undefined, now)).toBe(0);
+    expect(configSyncGraceLeftMs("yesterday", now)).toBe(0);
+
+    const object = { kind: "EventTrigger", name: "t" };
+    const missing = (what: string, matchedAt: number, when = now) =>
+      configObjectMissing("EVT_APPLIER_POLICY_NOT_FOUND", `references ${what}`, {
+        missing: what,
+        matchedAt: at(matchedAt),
+        object,
+        field: "spec.policyRefs[0]",
+        now: when,
+      });
+    const young = missing("ConfigMap default/unit-a", now - 2000);
+    expect(young).toMatchObject({ code: "EVT_APPLIER_POLICY_NOT_FOUND", terminal: false, graceLeftMs: 8000 });
+    expect(decide({ ok: false, error: young, reported: false }, 1)).toEqual({ kind: "nak", delayMs: 250 });
+    expect(decide({ ok: false, error: young, reported: false }, 6)).toEqual({ kind: "nak", delayMs: 1000 });
+    // The last try comes right after the grace ends.
+    const ending = missing("ConfigMap default/unit-a", now - CONFIG_SYNC_GRACE_MS + 300);
+    expect(decide({ ok: false, error: ending, reported: false }, 6)).toEqual({ kind: "nak", delayMs: 350 });
+    const over = missing("ConfigMap default/unit-a", now - CONFIG_SYNC_GRACE_MS - 50);
+    expect(over).toMatchObject({ terminal: true, graceLeftMs: undefined });
+    expect(decide({ ok: false, error: over, reported: true }, 7)).toEqual({ kind: "ack" });
+    // Found missing through a whole grace: the next matches for it are not held (a typo under an event storm
+    // must not occupy the consumer's ack-pending slots), others still are, and it is forgotten after a while.
+    expect(missing("ConfigMap default/unit-a", now, now + 1).terminal).toBe(true);
+    expect(missing("ConfigMap default/unit-b", now, now + 1).terminal).toBe(false);
+    const later = now + CONFIRMED_MISSING_MS + 1;
+    expect(missing("ConfigMap default/unit-a", later, later).terminal).toBe(false);
+    // A replayed letter (an old match) is terminal at once and proves nothing about the store.
+    expect(missing("ConfigMap default/unit-c", now - 3_600_000).terminal).toBe(true);
+    expect(missing("ConfigMap default/unit-c", now).terminal).toBe(false);
+
+    const renderWith = (matchedAt?: string) => () =>
+      renderPolicies({
+        snapshot: snapshot(),
+        clusterNamespace: "team-a",
+        data,
+        render: goRender,
+        trigger: trigger({ policyRefs: [{ kind: "ConfigMap", name: "unit-d" }] }),
+        matchedAt,
+      });
+    expect(renderWith(new Date().toISOString())).toThrow(expect.objectContaining({ terminal: false }));
+    expect(renderWith()).toThrow(expect.objectContaining({ terminal: true }));
+    // A ConfigMap the store has but rejected is known: no grace, and the letter says why.
+    const invalid = new Map([
+      ["ConfigMap/team-a/unit-d", [{ kind: "ConfigMap", name: "unit-d", path: "data", reason: "bad" }]],
+    ]);
+    expect(() =>
+      renderPolicies({
+        snapshot: { ...snapshot(), invalid },
+        clusterNamespace: "team-a",
+        data,
+        render: goRender,
+        trigger: trigger({ policyRefs: [{ kind: "ConfigMap", name: "unit-d" }] }),
+        matchedAt: new Date().toISOString(),
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "EVT_APPLIER_POLICY_INVALID",
+        terminal: true,
+        message: "EventTrigger t1: spec.policyRefs[0] references ConfigMap team-a/unit-d, which is invalid: data: bad",
+      }),
+    );
   });
   test("decision - Retry-After in seconds or as an HTTP date", () => {
     expect(retryAfterMs("2")).toBe(2000);

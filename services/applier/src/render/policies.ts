@@ -2,6 +2,7 @@
 // snapshot; those annotated projectsveltos.io/instantiate are rendered (each data value on its own),
 // others are used verbatim; every value is multi-document YAML.
 import { parseAllDocuments } from "yaml";
+import { configObjectMissing } from "../decide/config-sync.js";
 import type { ConfigSnapshotLike, EventTriggerLike, KubeObjectLike, PolicyRefLike, TemplateRender } from "../deps.js";
 import { ApplierError } from "../errors.js";
 
@@ -58,6 +59,8 @@ export interface PolicyRenderInput {
   clusterNamespace: string;
   data: Record<string, unknown>;
   render: TemplateRender;
+  /** When the match was made: a missing ConfigMap/Secret is retried for a while after it (decide/config-sync.ts). */
+  matchedAt?: string;
 }
 
 export function renderPolicies(i: PolicyRenderInput): RenderedObject[] {
@@ -125,10 +128,20 @@ function resolveRef(
   const obj = (ref.kind === "ConfigMap" ? i.snapshot.configMaps : i.snapshot.secrets).get(key);
   if (!obj) {
     if (ref.optional) return undefined;
-    throw new ApplierError(
+    // Present but rejected by the store's validation: known, so no waiting for it to arrive.
+    const problems = i.snapshot.invalid.get(`${ref.kind}/${key}`);
+    if (problems?.length) {
+      const why = problems.map((p) => (p.path ? `${p.path}: ${p.reason}` : p.reason)).join("; ");
+      throw new ApplierError(
+        "EVT_APPLIER_POLICY_INVALID",
+        `EventTrigger ${trigger}: ${field} references ${ref.kind} ${key}, which is invalid: ${why}`,
+        { terminal: true, object, field },
+      );
+    }
+    throw configObjectMissing(
       "EVT_APPLIER_POLICY_NOT_FOUND",
       `EventTrigger ${trigger}: ${field} references ${ref.kind} ${key}, which does not exist (set optional: true to allow that)`,
-      { terminal: true, object, field },
+      { missing: `${ref.kind} ${key}`, matchedAt: i.matchedAt, object, field },
     );
   }
   if (ref.kind === "ConfigMap") {
