@@ -7,8 +7,8 @@ import { statusPageRoutes } from "./status-page/plugin.js";
 
 const svc = bootService("applier", applierSettings);
 const { cfg, lifecycle } = svc;
-// No caller stack captured per NATS request: the applier makes two KV requests per match, and building two
-// Error objects for each cost about 7% of its CPU at 500 matches/s (the gateway does the same).
+// No caller stack captured per NATS request (KV reads on inventory cache misses, consumer info): building an
+// Error object for each cost about 7% of the applier's CPU at 500 matches/s (the gateway does the same).
 const { bus, check: nats } = await openBus(svc, { noAsyncTraces: true });
 // Valid conditions are the matcher's to write; the applier writes only EventsApplied and Events.
 // Everything but EventSources, which only the matcher reads (10,000 of them are ~20 MB here otherwise).

@@ -4,7 +4,6 @@
 import type { MatchRecord } from "@evtrigger/bus";
 import type { ClientPool } from "./apply/pool.js";
 import { type Converged, converge, type Desired } from "./converge.js";
-import { configObjectMissing } from "./decide/config-sync.js";
 import { destinationsOf, type SelectorMatch } from "./decide/destinations.js";
 import type { ConfigSnapshotLike, EventTriggerLike, LoggerLike, TemplateRender, TriggerConfigSource } from "./deps.js";
 import { ApplierError, isTerminal } from "./errors.js";
@@ -63,17 +62,6 @@ export class Reconciler {
     const snapshot = this.d.config.snapshot();
     const trigger = snapshot.eventTriggers.get(match.eventTrigger);
     if (!trigger) {
-      // Applied a moment ago and not in this replica's store yet? Retried during the grace (decide/config-sync.ts).
-      const missing = configObjectMissing(
-        "EVT_APPLIER_TRIGGER_NOT_FOUND",
-        `EventTrigger ${match.eventTrigger} is not known`,
-        {
-          missing: `EventTrigger ${match.eventTrigger}`,
-          matchedAt: match.matchedAt,
-          object: { kind: "EventTrigger", name: match.eventTrigger },
-        },
-      );
-      if (!missing.terminal) throw missing;
       // Deleted since the match was made; WithdrawPolicies handles what it had deployed.
       this.d.logger.info("match for a deleted EventTrigger skipped", { trigger: match.eventTrigger });
       return [];
@@ -116,7 +104,9 @@ export class Reconciler {
     const key = eventRecordKey(trigger.metadata.name, eventKey);
     const position = { sourceCluster: match.cluster, eventSeq: match.eventSeq, upstream: match.upstream };
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const cur = await this.d.inventory.get(key);
+      let cur: (Versioned & { cached?: boolean }) | undefined = await this.d.inventory.latest(key);
+      // "Nothing to write" is decided on a fresh read: a cached copy may predate another replica's write.
+      if (cur?.cached && !isNewer(position, cur.entry)) cur = await this.d.inventory.get(key);
       if (cur && !isNewer(position, cur.entry)) return;
       const rec = desiredOf(match, trigger, action, eventKey, "", mode);
       try {
@@ -145,7 +135,11 @@ export class Reconciler {
   ): Promise<KeyResult> {
     let touched: DeployedObject[] | undefined;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const cur = await this.d.inventory.get(key);
+      // The entry this process last wrote for the key, without a KV read, when it has it: a copy made stale by
+      // another replica fails the CAS write below (InventoryConflict), and the next attempt reads KV.
+      let cur: (Versioned & { cached?: boolean }) | undefined = await this.d.inventory.latest(key);
+      // "Nothing to do" is decided on a fresh read only.
+      if (cur?.cached && !isNewer(desired, cur.entry)) cur = await this.d.inventory.get(key);
       if (cur && !isNewer(desired, cur.entry)) {
         if ((touched || redelivered) && isNewer(cur.entry, desired)) {
           await this.assertStored(key, touched ?? []);

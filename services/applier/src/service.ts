@@ -9,6 +9,7 @@ import {
   ensureDurable,
   ensureTopology,
   type MatchRecord,
+  PipelinedPublisher,
   STREAMS,
   startConsumeLoop,
   truncateBody,
@@ -75,7 +76,9 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
   const pm = pipelineMetrics(o.metrics);
   await ensureTopology(bus.jsm, bus.kvm);
   await ensureDurable(bus.jsm, { ...CONSUMERS.applier, maxAckPending: o.maxAckPending ?? 256 });
-  const inventory = await openInventory(bus.kvm);
+  // Inventory writes pipelined: one publish per CAS write instead of a nats.js request (timer, deferred, Error).
+  const publisher = new PipelinedPublisher(bus.nc);
+  const inventory = await openInventory(bus.kvm, undefined, { publisher });
   const clients = clientPool(o.registry, o.kubeTimeoutMs);
   const report = reporter(bus, o.status, logger);
 
@@ -277,6 +280,7 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
       drift.close();
       await continuous.close();
       await repairs.close();
+      publisher.close();
       clients.close();
     },
   };
