@@ -4,6 +4,7 @@
 import type { MatchRecord } from "@evtrigger/bus";
 import type { ClientPool } from "./apply/pool.js";
 import { type Converged, converge, type Desired } from "./converge.js";
+import { configObjectMissing } from "./decide/config-sync.js";
 import { destinationsOf, type SelectorMatch } from "./decide/destinations.js";
 import type { ConfigSnapshotLike, EventTriggerLike, LoggerLike, TemplateRender, TriggerConfigSource } from "./deps.js";
 import { ApplierError, isTerminal } from "./errors.js";
@@ -62,6 +63,17 @@ export class Reconciler {
     const snapshot = this.d.config.snapshot();
     const trigger = snapshot.eventTriggers.get(match.eventTrigger);
     if (!trigger) {
+      // Applied a moment ago and not in this replica's store yet? Retried during the grace (decide/config-sync.ts).
+      const missing = configObjectMissing(
+        "EVT_APPLIER_TRIGGER_NOT_FOUND",
+        `EventTrigger ${match.eventTrigger} is not known`,
+        {
+          missing: `EventTrigger ${match.eventTrigger}`,
+          matchedAt: match.matchedAt,
+          object: { kind: "EventTrigger", name: match.eventTrigger },
+        },
+      );
+      if (!missing.terminal) throw missing;
       // Deleted since the match was made; WithdrawPolicies handles what it had deployed.
       this.d.logger.info("match for a deleted EventTrigger skipped", { trigger: match.eventTrigger });
       return [];
