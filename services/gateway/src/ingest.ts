@@ -1,7 +1,6 @@
 // One upstream message → normalized events on EVT_EVENTS and rejections on EVT_DLQ. Resolves only once every
 // resulting record is durably stored, so the caller may ack upstream; throws when the internal bus failed.
 import {
-  type CloudEventJson,
   type ClusterRef,
   deadLetter,
   type EventEnvelope,
@@ -9,7 +8,6 @@ import {
   hdrsToRecord,
   type PipelinedPublisher,
   truncateBody,
-  type UpstreamPosition,
 } from "@evtrigger/bus";
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { MsgHdrs } from "@nats-io/transport-node";
@@ -17,7 +15,13 @@ import { encodeEnvelope, isoNow } from "./envelope.js";
 import type { GatewayMetrics, LoggerLike } from "./metrics.js";
 import { contentHash, coreMsgId, jetStreamMsgId, rejectMsgId } from "./msgid.js";
 import { headerMap, normalizeMessage } from "./normalize/normalize.js";
-import { type HeaderMap, type NormalizeLimits, rejectLabel } from "./normalize/types.js";
+import {
+  type HeaderMap,
+  type Normalized,
+  type NormalizedEvent,
+  type NormalizeLimits,
+  rejectLabel,
+} from "./normalize/types.js";
 import { clusterKey } from "./source.js";
 import type { TraceRunner } from "./trace.js";
 
@@ -59,79 +63,129 @@ function toHeaderMap(h: MsgHdrs | undefined): HeaderMap {
 
 export type Ingest = (up: Upstream, m: UpstreamMessage) => Promise<void>;
 
+/** Names derived from a cluster, computed once per cluster object (the supervisor keeps one per cluster). */
+interface ClusterNames {
+  key: string;
+  subject: string;
+}
+
 export function createIngest(d: IngestDeps): Ingest {
-  return async (up, m) => {
-    const cluster = clusterKey(up.cluster);
-    d.metrics.received(cluster, up.transport);
-    const headers = toHeaderMap(m.headers);
-    const n = normalizeMessage(m.data, headers, d.limits);
-    let hash: string | undefined;
-    const coreHash = () => {
-      hash ??= contentHash(m.data, n.mode === "binary" ? headers : undefined);
-      return hash;
-    };
-    const writes: Promise<unknown>[] = [];
-    const receivedAt = isoNow();
-    for (const ne of n.events) {
+  const names = new WeakMap<ClusterRef, ClusterNames>();
+  const namesOf = (c: ClusterRef): ClusterNames => {
+    let n = names.get(c);
+    if (!n) {
+      n = { key: clusterKey(c), subject: eventSubject(c) };
+      names.set(c, n);
+    }
+    return n;
+  };
+  return (up, m) => {
+    try {
+      const cn = namesOf(up.cluster);
+      d.metrics.received(cn.key, up.transport);
+      const headers = toHeaderMap(m.headers);
+      const n = normalizeMessage(m.data, headers, d.limits);
+      if (n.events.length !== 1 || n.rejections.length !== 0) return ingestAll(d, cn, up, m, headers, n);
+      // One valid event, the common case: its publish alone, without the bookkeeping of several writes.
+      const ne = n.events[0]!;
       const msgId = m.js
         ? jetStreamMsgId(up.cluster, m.js.stream, m.js.seq, ne.index)
-        : coreMsgId(up.cluster, ne.event, coreHash(), ne.index);
-      const upstream = m.js?.created
-        ? { stream: m.js.stream, created: m.js.created, seq: m.js.seq, index: ne.index ?? 0 }
-        : undefined;
-      writes.push(publishEvent(d, up, m.subject, ne.event, ne.json, headers, msgId, receivedAt, upstream));
+        : coreMsgId(up.cluster, ne.event, contentHash(m.data, n.mode === "binary" ? headers : undefined), ne.index);
+      return publishEvent(d, cn, up, m, ne, headers, msgId, isoNow()).then(
+        () => {
+          d.metrics.normalized(cn.key, 1);
+          d.metrics.published(cn.key, 1);
+        },
+        (err: unknown) => {
+          d.metrics.publishFailed(cn.key);
+          throw err;
+        },
+      );
+    } catch (err) {
+      return Promise.reject(err); // callers chain on the promise: never throw synchronously
     }
-    for (const r of n.rejections) {
-      const letter = {
-        stage: "gateway" as const,
-        code: r.code,
-        reason: r.reason,
-        field: r.field,
-        cluster: up.cluster,
-        natsSubject: m.subject,
-        headers: hdrsToRecord(m.headers),
-        ...truncateBody(m.data),
-      };
-      const id = rejectMsgId(up.cluster, m.js ?? coreHash(), r.index);
-      writes.push(deadLetter(d.js, letter, id));
-      // Bodies never at info level: the reason names the field, the DLQ keeps the (truncated) body.
-      d.logger.info("rejected", { cluster, natsSubject: m.subject, code: r.code, reason: r.reason });
-    }
-    const results = await Promise.allSettled(writes);
-    const failed = results.find((r) => r.status === "rejected");
-    if (failed) {
-      d.metrics.publishFailed(cluster);
-      throw (failed as PromiseRejectedResult).reason;
-    }
-    d.metrics.normalized(cluster, n.events.length);
-    d.metrics.published(cluster, n.events.length);
-    for (const r of n.rejections) d.metrics.rejected(cluster, rejectLabel(r.code), r.code);
   };
 }
 
-async function publishEvent(
+/** Any number of events and rejections: settles every write, then fails if any failed. */
+async function ingestAll(
   d: IngestDeps,
+  cn: ClusterNames,
   up: Upstream,
-  natsSubject: string,
-  event: CloudEventJson,
-  eventJson: Uint8Array | undefined,
+  m: UpstreamMessage,
+  headers: HeaderMap,
+  n: Normalized,
+): Promise<void> {
+  const cluster = cn.key;
+  let hash: string | undefined;
+  const coreHash = () => {
+    hash ??= contentHash(m.data, n.mode === "binary" ? headers : undefined);
+    return hash;
+  };
+  const writes: Promise<unknown>[] = [];
+  const receivedAt = isoNow();
+  for (const ne of n.events) {
+    const msgId = m.js
+      ? jetStreamMsgId(up.cluster, m.js.stream, m.js.seq, ne.index)
+      : coreMsgId(up.cluster, ne.event, coreHash(), ne.index);
+    writes.push(publishEvent(d, cn, up, m, ne, headers, msgId, receivedAt));
+  }
+  for (const r of n.rejections) {
+    const letter = {
+      stage: "gateway" as const,
+      code: r.code,
+      reason: r.reason,
+      field: r.field,
+      cluster: up.cluster,
+      natsSubject: m.subject,
+      headers: hdrsToRecord(m.headers),
+      ...truncateBody(m.data),
+    };
+    const id = rejectMsgId(up.cluster, m.js ?? coreHash(), r.index);
+    writes.push(deadLetter(d.js, letter, id));
+    // Bodies never at info level: the reason names the field, the DLQ keeps the (truncated) body.
+    d.logger.info("rejected", { cluster, natsSubject: m.subject, code: r.code, reason: r.reason });
+  }
+  const results = await Promise.allSettled(writes);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) {
+    d.metrics.publishFailed(cluster);
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  d.metrics.normalized(cluster, n.events.length);
+  d.metrics.published(cluster, n.events.length);
+  for (const r of n.rejections) d.metrics.rejected(cluster, rejectLabel(r.code), r.code);
+}
+
+function publishEvent(
+  d: IngestDeps,
+  cn: ClusterNames,
+  up: Upstream,
+  m: UpstreamMessage,
+  ne: NormalizedEvent,
   upstreamHeaders: HeaderMap,
   msgId: string,
   receivedAt: string,
-  upstream: UpstreamPosition | undefined,
-): Promise<void> {
-  const env: EventEnvelope = {
-    v: 1,
-    cluster: up.cluster,
-    natsSubject,
-    subscription: up.subscription,
-    transport: up.transport,
-    receivedAt,
-    ...(upstream ? { upstream } : {}),
-    event,
-  };
-  await d.trace(event, upstreamHeaders, { cluster: clusterKey(up.cluster), natsSubject }, (traceparent) =>
-    d.publisher.publish(eventSubject(up.cluster), encodeEnvelope(env, eventJson), {
+): Promise<unknown> {
+  const { event } = ne;
+  const natsSubject = m.subject;
+  const { cluster, subscription, transport } = up;
+  // Members in encodeRecord's order; `upstream` only when the stream's incarnation is known.
+  const js = m.js;
+  const env: EventEnvelope = js?.created
+    ? {
+        v: 1,
+        cluster,
+        natsSubject,
+        subscription,
+        transport,
+        receivedAt,
+        upstream: { stream: js.stream, created: js.created, seq: js.seq, index: ne.index ?? 0 },
+        event,
+      }
+    : { v: 1, cluster, natsSubject, subscription, transport, receivedAt, event };
+  return d.trace(event, upstreamHeaders, { cluster: cn.key, natsSubject }, (traceparent) =>
+    d.publisher.publish(cn.subject, encodeEnvelope(env, ne.json), {
       msgId,
       headers: { traceparent },
       retryForMs: d.publishRetryMs,
