@@ -150,24 +150,43 @@ export class PipelinedPublisher {
    * Resolves once the stream stored the message (or recognised its Nats-Msg-Id as a duplicate). Transient failures
    * are retried with backoff for `retryForMs`, like publishDurable; a lost compare-and-set is not retried.
    */
-  async publish(subject: string, data: Uint8Array, o: PipelinedPublishOptions = {}): Promise<PubAckLite> {
+  publish(subject: string, data: Uint8Array, o: PipelinedPublishOptions = {}): Promise<PubAckLite> {
     const deadline = Date.now() + (o.retryForMs ?? 10_000);
+    // First attempt without an async frame of its own (the hot path); failures continue in retry().
+    try {
+      return this.publishOnce(subject, data, o.msgId, o.headers, o.timeoutMs).catch((err: unknown) =>
+        this.retry(subject, data, o, deadline, err),
+      );
+    } catch (err) {
+      return this.retry(subject, data, o, deadline, err);
+    }
+  }
+
+  private async retry(
+    subject: string,
+    data: Uint8Array,
+    o: PipelinedPublishOptions,
+    deadline: number,
+    firstError: unknown,
+  ): Promise<PubAckLite> {
+    let err = firstError;
     let delay = 50;
     for (;;) {
+      // A compare-and-set that lost (wrong last sequence) cannot succeed by sending the same message again.
+      if (err instanceof JetStreamPublishError && err.errCode === WRONG_LAST_SEQUENCE) throw err;
+      if (Date.now() + delay > deadline) {
+        throw new BusError(
+          "EVT_BUS_PUBLISH",
+          `publish to ${subject}${o.msgId ? ` (msg id ${o.msgId})` : ""} was not acknowledged`,
+          { cause: err },
+        );
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 1000);
       try {
         return await this.publishOnce(subject, data, o.msgId, o.headers, o.timeoutMs);
-      } catch (err) {
-        // A compare-and-set that lost (wrong last sequence) cannot succeed by sending the same message again.
-        if (err instanceof JetStreamPublishError && err.errCode === WRONG_LAST_SEQUENCE) throw err;
-        if (Date.now() + delay > deadline) {
-          throw new BusError(
-            "EVT_BUS_PUBLISH",
-            `publish to ${subject}${o.msgId ? ` (msg id ${o.msgId})` : ""} was not acknowledged`,
-            { cause: err },
-          );
-        }
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 1000);
+      } catch (e) {
+        err = e;
       }
     }
   }
