@@ -75,14 +75,17 @@ describe("e2e status page", () => {
     const s = stack;
     const extra = join(s.dir, "extra.yaml");
     writeFileSync(extra, extraTrigger(false));
-    await s.kubectlMgmt("apply", "-f", seedFile("05-end-to-end.yaml"), "-f", extra);
-    await waitFor(
-      async () => {
-        await s.publish("user-operation", seedEvent("login"));
-        return exists(s.kubectlManaged, "namespace", "mgianluc");
-      },
-      { timeoutMs: 30_000, intervalMs: 500, what: "Namespace mgianluc after login" },
-    );
+    // Published once every service has the triggers and ConfigMaps: the gateway deduplicates a re-published
+    // login, so a login the matcher handled before it knew extra-namespace (or the applier before its store had
+    // it) would never become that trigger's dead letter.
+    await s.applyConfig(seedFile("05-end-to-end.yaml"), extra);
+    await s.subscribed();
+    await s.publish("user-operation", seedEvent("login"));
+    await waitFor(() => exists(s.kubectlManaged, "namespace", "mgianluc"), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: "Namespace mgianluc after login",
+    });
 
     profile = mkdtempSync(join(tmpdir(), "evt-chromium-"));
     ctx = await chromium.launchPersistentContext(profile, {
@@ -161,27 +164,15 @@ describe("e2e status page", () => {
 
     // Fix the template, re-drive with evtctl, and the page shows the second Namespace.
     writeFileSync(extra, extraTrigger(true));
-    await s.kubectlMgmt("apply", "-f", extra);
+    await s.applyConfig(extra); // the applier has the fixed ConfigMap before the replay
     const ctl = join(repoRoot, "services/ctl/dist/main.js");
     const envFile = join(s.dir, "env.json");
-    // Replay until the applier has the fixed ConfigMap: a replay that fails again lands in the DLQ again.
-    await waitFor(
-      async () => {
-        await run(process.execPath, [
-          ctl,
-          "dlq",
-          "replay",
-          "--all",
-          "--force",
-          "--stage",
-          "applier",
-          "--env-file",
-          envFile,
-        ]);
-        return exists(s.kubectlManaged, "namespace", "mgianluc-extra");
-      },
-      { timeoutMs: 30_000, intervalMs: 1000, what: "Namespace mgianluc-extra after dlq replay" },
-    );
+    await run(process.execPath, [ctl, "dlq", "replay", "--all", "--stage", "applier", "--env-file", envFile]);
+    await waitFor(() => exists(s.kubectlManaged, "namespace", "mgianluc-extra"), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: "Namespace mgianluc-extra after dlq replay",
+    });
     await waitFor(async () => (await tableCells(ctx!, url, "addons")).some((r) => r[3] === "mgianluc-extra"), {
       timeoutMs: 20_000,
       intervalMs: 250,
