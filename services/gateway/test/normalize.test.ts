@@ -181,6 +181,18 @@ describe("normalize", () => {
     expect(normalizeMessage(bytes("{}"), h).rejections[0]?.field).toBe("ce-__proto__");
   });
 
+  test("structured - an enumerable property on Object.prototype never becomes an attribute", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = "x";
+    try {
+      const n = normalizeMessage(bytes(login));
+      expect(n.events).toHaveLength(1);
+      expect(Object.keys(n.events[0]!.event)).not.toContain("polluted");
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
   test("binary - garbage header names are rejected", () => {
     const h = hdrs({ "ce-specversion": "1.0", "ce-id": "1", "ce-source": "s", "ce-type": "t", "ce-bad_name": "x" });
     expect(normalizeMessage(bytes("{}"), h).rejections[0]).toMatchObject({ code: "EVT_GATEWAY_INVALID_ATTRIBUTE" });

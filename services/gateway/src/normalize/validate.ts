@@ -141,8 +141,8 @@ export function validateEvent(
   let data: unknown;
   let hasData = false;
   let dropped = false;
-  // for-in over a JSON.parse result: own keys only (its prototype has no enumerable ones), no entries array.
-  for (const k in src) {
+  // Own keys only (a polluted Object.prototype must not add attributes), without an entries array of pairs.
+  for (const k of Object.keys(src)) {
     // JSON.parse keeps "__proto__" as an own key; assigning it would swap the prototype of `attrs` instead.
     if (k === "__proto__") return { rejection: badName(k, where) };
     const v = src[k];
@@ -153,7 +153,7 @@ export function validateEvent(
     } else attrs[k] = v;
   }
   if (!checkAttributes(attrs)) return { rejection: describeAjv(checkAttributes.errors![0]!, where) };
-  for (const a in attrs) {
+  for (const a of Object.keys(attrs)) {
     const v = attrs[a];
     if (typeof v === "string" && CONTROL.test(v)) {
       const at = v.search(CONTROL);
