@@ -90,6 +90,9 @@ describe("applier destinations and metrics", () => {
       (x) => x.store.snapshot().clusters.get("default/other")?.labels.fanout === "yes",
     );
     await h.writeConfig("fanout.yaml", both, (x) => x.store.snapshot().eventTriggers.has("fanout"));
+    // The new trigger's Continuous check first: it would otherwise race the event for lee's entry (either may
+    // write it; the other then counts "stale"), and the metrics test below counts this event's success.
+    await h.appliers[0]!.idle();
     await h.publishMatch({ eventTrigger: "fanout", eventSeq: 5003, event: loginEvent("lee") });
     await waitFor(() => inOther("lee"));
     await h.writeConfig(
