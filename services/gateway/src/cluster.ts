@@ -138,6 +138,13 @@ class ClusterLink {
     return this.status().every((c) => c.state === "connected" && c.subscriptions.every((s) => s.state === "active"));
   }
 
+  /** Sets the connection gauges to this link's states (after an old link's drain reported its own as down). */
+  reportConnections(): void {
+    for (const p of this.parts) {
+      this.d.metrics.connection(clusterKey(this.d.cluster), p.status.transport, p.status.state === "connected");
+    }
+  }
+
   async drain(): Promise<void> {
     await Promise.allSettled(
       this.parts.map(async (p) => {
@@ -249,6 +256,7 @@ export class ClusterSupervisor {
     if (old) {
       if (next) await waitUntil(() => next.subscribed(), this.d.tuning.switchoverMs);
       await old.drain();
+      next?.reportConnections(); // the gauges are per cluster and transport, shared by the old and new link
       this.d.logger.info("sveltos-nats change applied", { cluster: key, state: this.state });
     }
   }

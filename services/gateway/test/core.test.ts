@@ -203,6 +203,8 @@ describe("gateway core NATS", () => {
     expect(e!.record.subscription).toBe("user-operation-v2");
     expect((await readEvents(h.bus.jsm)).some((x) => x.record.event.id === "old-subject")).toBe(false);
     expect(gw.ready()).toBe(true);
+    // The old link going away does not make the connected new one read as down.
+    expect(metrics.get("evtrigger_gateway_upstream_connected", { cluster: "fleet/prod", transport: "nats" })).toBe(1);
   });
 
   test("core - an upstream NATS restart is survived without a new Secret", async () => {
