@@ -394,6 +394,20 @@ describe("decision", () => {
       });
     expect(renderWith(new Date().toISOString())).toThrow(expect.objectContaining({ terminal: false }));
     expect(renderWith()).toThrow(expect.objectContaining({ terminal: true }));
+    // A templated ref is confirmed missing per ref, whatever name an event makes it render.
+    const templated = (subject: string, matchedAt: number) => () =>
+      renderPolicies({
+        snapshot: snapshot(),
+        clusterNamespace: "team-a",
+        data: { ...data, CloudEvent: { ...ce, subject } },
+        render: goRender,
+        trigger: trigger({ policyRefs: [{ kind: "ConfigMap", name: "per-user-{{ .CloudEvent.subject }}" }] }),
+        matchedAt: at(matchedAt),
+      });
+    const nowReal = Date.now();
+    expect(templated("u1", nowReal)).toThrow(expect.objectContaining({ terminal: false }));
+    expect(templated("u1", nowReal - CONFIG_SYNC_GRACE_MS - 50)).toThrow(expect.objectContaining({ terminal: true }));
+    expect(templated("u2", nowReal)).toThrow(expect.objectContaining({ terminal: true }));
     // A ConfigMap the store has but rejected is known: no grace, and the letter says why.
     const invalid = new Map([
       ["ConfigMap/team-a/unit-d", [{ kind: "ConfigMap", name: "unit-d", path: "data", reason: "bad" }]],

@@ -141,7 +141,15 @@ function resolveRef(
     throw configObjectMissing(
       "EVT_APPLIER_POLICY_NOT_FOUND",
       `EventTrigger ${trigger}: ${field} references ${ref.kind} ${key}, which does not exist (set optional: true to allow that)`,
-      { missing: `${ref.kind} ${key}`, matchedAt: i.matchedAt, object, field },
+      {
+        // A templated ref names a different object per event: confirmed missing per ref, so events naming
+        // nonexistent objects cannot each hold a match for a whole grace.
+        missing:
+          ref.name.includes("{{") || ref.namespace?.includes("{{") ? `${trigger} ${field}` : `${ref.kind} ${key}`,
+        matchedAt: i.matchedAt,
+        object,
+        field,
+      },
     );
   }
   if (ref.kind === "ConfigMap") {
