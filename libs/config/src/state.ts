@@ -2,6 +2,7 @@
 // change events out. A source calls put/remove (or replaceKind after a relist) and then commit().
 
 import { createHash } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { CowMap } from "./cowMap.js";
 import type {
   ClusterEntry,
@@ -61,6 +62,46 @@ function lean(obj: KubeObject): KubeObject {
   return { ...obj, metadata };
 }
 
+/**
+ * One copy of the short strings every object repeats (apiVersion, kind, condition type/status/reason/message,
+ * timestamps of the same second): JSON.parse gives each watched object its own, ~300 bytes per object at 10,000
+ * EventSources. Bounded: the table starts over when full.
+ */
+class Interner {
+  private table = new Map<string, string>();
+  of<T>(s: T): T {
+    if (typeof s !== "string" || s.length > 64) return s;
+    const hit = this.table.get(s);
+    if (hit !== undefined) return hit as T;
+    if (this.table.size >= 4096) this.table = new Map();
+    this.table.set(s, s);
+    return s;
+  }
+}
+
+function internObject(obj: KubeObject, strings: Interner): void {
+  if (Object.isFrozen(obj)) return; // a caller's frozen object: same values, nothing to gain
+  obj.apiVersion = strings.of(obj.apiVersion);
+  obj.kind = strings.of(obj.kind);
+  const meta = obj.metadata as KubeObject["metadata"] & { creationTimestamp?: string };
+  if (meta?.creationTimestamp && !Object.isFrozen(meta)) meta.creationTimestamp = strings.of(meta.creationTimestamp);
+  const conditions = (obj.status as { conditions?: unknown } | undefined)?.conditions;
+  if (!Array.isArray(conditions)) return;
+  for (const c of conditions as Record<string, unknown>[]) {
+    if (!c || typeof c !== "object" || Object.isFrozen(c)) continue;
+    for (const f of ["type", "status", "reason", "message", "lastTransitionTime"]) c[f] = strings.of(c[f]);
+  }
+}
+
+/** The validated copy shares metadata and status with the raw object when validation left them unchanged. */
+function shareWithRaw(normalized: KubeObject, raw: KubeObject): KubeObject {
+  if (normalized.apiVersion === raw.apiVersion) normalized.apiVersion = raw.apiVersion;
+  if (normalized.kind === raw.kind) normalized.kind = raw.kind;
+  if (isDeepStrictEqual(normalized.metadata, raw.metadata)) normalized.metadata = raw.metadata;
+  if (isDeepStrictEqual(normalized.status, raw.status)) normalized.status = raw.status;
+  return normalized;
+}
+
 function rawOf(obj: KubeObject): KubeObject {
   return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, status: obj.status } as KubeObject;
 }
@@ -84,6 +125,7 @@ export class ConfigState {
   private invalidCache: CowMap<ValidationProblem[]> | undefined;
   private clustersCache: Map<string, ClusterEntry> | undefined;
   private version = 0;
+  private readonly strings = new Interner();
 
   constructor(private readonly resolveKubeconfig: KubeconfigResolver) {}
 
@@ -119,6 +161,7 @@ export class ConfigState {
   /** Adds or replaces one object; the problems' file/doc come from `source`. */
   put(kind: ConfigKind, input: KubeObject, source: { file?: string; doc?: number } = {}): void {
     const obj = lean(input);
+    internObject(obj, this.strings);
     const key = objectKey(kind, obj);
     const m = this.kindMap(kind);
     const before = m.get(key);
@@ -134,7 +177,12 @@ export class ConfigState {
     }
     this.touched.set(`${kind}\u0000${key}`, { kind, key });
     const { problems, normalized } = checkObject(obj, source);
-    const entry: Entry = { raw: rawOf(obj), print, problems, normalized: problems.length ? undefined : normalized };
+    const entry: Entry = {
+      raw: rawOf(obj),
+      print,
+      problems,
+      normalized: problems.length ? undefined : shareWithRaw(normalized, obj),
+    };
     m.set(key, entry);
     this.changed(kind, key, entry, before);
     const wasValid = before?.normalized !== undefined;
