@@ -50,8 +50,6 @@ export class MatchStateKeeper {
   private readonly index = new CriteriaIndex();
   private selector: TriggerSelector | undefined;
   private selectorInputs: SelectorInputs | undefined;
-  /** EventSource name → the messagingMatchCriteria the index holds for it (identity: unchanged spec). */
-  private readonly held = new Map<string, unknown>();
   /** EventSources named by change events since the last update. */
   private dirty = new Set<string>();
   private version: number | undefined;
@@ -152,31 +150,32 @@ export class MatchStateKeeper {
   private apply(name: string, snap: ConfigSnapshot): boolean {
     const obj = snap.eventSources.get(name);
     if (!obj) {
-      this.held.delete(name);
       return this.index.remove(name);
     }
     const criteria = obj.spec?.messagingMatchCriteria;
-    if (this.held.has(name) && this.held.get(name) === criteria) return false;
-    this.held.set(name, criteria);
-    this.index.upsert(compileSource(name, criteria, this.cache));
+    // The index keeps the criteria array it compiled as the tag: same array (a status-only update), no work.
+    if (this.index.has(name) && this.index.tagOf(name) === criteria) return false;
+    this.index.upsert(compileSource(name, criteria, this.cache), criteria);
     return true;
   }
 
   private diffAll(snap: ConfigSnapshot): number {
     let applied = 0;
     for (const name of snap.eventSources.keys()) if (this.apply(name, snap)) applied++;
-    if (this.held.size > snap.eventSources.size) {
-      for (const name of [...this.held.keys()]) if (!snap.eventSources.has(name) && this.apply(name, snap)) applied++;
+    const { sources, invalid } = this.index.stats;
+    if (sources + invalid > snap.eventSources.size) {
+      for (const s of [...this.index.sources, ...this.index.invalid]) {
+        if (!snap.eventSources.has(s.name) && this.apply(s.name, snap)) applied++;
+      }
     }
     return applied;
   }
 
   /** Forgets compiled patterns no EventSource uses any more (amortised: when the cache doubled). */
   private sweepCache(): void {
-    for (const s of [...this.index.sources, ...this.index.invalid]) {
-      for (const c of s.criteria) for (const f of c.fields) if (f.pattern) this.cache.field(f.pattern);
-    }
-    this.cache.sweep();
+    const keep: string[] = [];
+    for (const s of this.index.sources) for (const c of s.criteria) for (const f of c.fields) keep.push(f.pattern);
+    this.cache.sweep(keep);
     this.cacheSwept = this.cache.size;
   }
 }

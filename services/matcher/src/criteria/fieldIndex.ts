@@ -31,10 +31,6 @@ export function keysOf(t: FieldTest): IndexKey[] {
   }
 }
 
-/** Document-frequency key: how many criteria could use this key (atoms count one by one). */
-export const dfKey = (f: number, k: IndexKey, atom?: string) =>
-  k.cat === "atoms" ? `${f}\u0000${k.fold ? "F" : "A"}\u0000${atom}` : `${f}\u0000${k.cat}\u0000${k.key}`;
-
 /** Removes one occurrence of `v` (order is not kept: lists are candidate sets). */
 export function removeFrom(list: number[], v: number): void {
   const i = list.indexOf(v);

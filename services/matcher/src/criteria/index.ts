@@ -11,7 +11,7 @@
 // next lookup refiles everything with current frequencies (amortised O(1) per change).
 import { type CompiledCriterion, type CompiledSource, FIELDS } from "./compile.js";
 import { type EventFields, matchesCriterion, type SourceMatch } from "./evaluate.js";
-import { dfKey, FieldIndex, type IndexKey, keysOf, removeFrom } from "./fieldIndex.js";
+import { FieldIndex, type IndexKey, keysOf, removeFrom } from "./fieldIndex.js";
 import { foldAscii } from "./literal.js";
 
 export interface IndexStats {
@@ -27,6 +27,8 @@ export interface IndexStats {
 
 interface SourceEntry {
   src: CompiledSource;
+  /** The caller's token for what was compiled (upsert's `tag`): lets it skip unchanged specs. */
+  tag: unknown;
   /** Criterion ids, ascending in criterion order (candidates are verified in id order: first match wins). */
   ids: number[];
   /** Epoch of the lookup that matched this source already, and the criterion id that matched. */
@@ -45,13 +47,17 @@ const REFILE_MIN_CHURN = 64;
 
 export class CriteriaIndex {
   private readonly valid = new Map<string, SourceEntry>();
-  private readonly broken = new Map<string, CompiledSource>();
+  private readonly broken = new Map<string, { src: CompiledSource; tag: unknown }>();
   private crits: (CompiledCriterion | undefined)[] = [];
   private owner: (SourceEntry | undefined)[] = [];
   private filing: (Filing | undefined)[] = [];
   private freeIds: number[] = [];
   private critStamp = new Uint32Array(64);
-  private readonly df = new Map<string, number>();
+  /**
+   * Document frequencies per field and key category (DF_* + 4 * field), keyed by the literal itself: the
+   * literals are held by the compiled criteria anyway, so the maps add no strings.
+   */
+  private readonly df: Map<string, number>[] = Array.from({ length: 4 * FIELDS.length }, () => new Map());
   private fields: FieldIndex[] = FIELDS.map(() => new FieldIndex());
   private always: number[] = [];
   private filed = { exact: 0, prefix: 0, atoms: 0 };
@@ -77,7 +83,12 @@ export class CriteriaIndex {
 
   /** EventSources with a pattern that does not compile: skipped, reported. Sorted by name. */
   get invalid(): CompiledSource[] {
-    return [...this.broken.values()].sort((a, b) => cmp(a.name, b.name));
+    return [...this.broken.values()].map((b) => b.src).sort((a, b) => cmp(a.name, b.name));
+  }
+
+  /** The `tag` given with the EventSource's last upsert (undefined if none or unknown). */
+  tagOf(name: string): unknown {
+    return (this.valid.get(name) ?? this.broken.get(name))?.tag;
   }
 
   get stats(): IndexStats {
@@ -94,10 +105,10 @@ export class CriteriaIndex {
     return this.valid.has(name) || this.broken.has(name);
   }
 
-  /** Adds the EventSource, or replaces the one with the same name. */
-  upsert(src: CompiledSource): void {
+  /** Adds the EventSource, or replaces the one with the same name. `tag`: see tagOf. */
+  upsert(src: CompiledSource, tag?: unknown): void {
     this.remove(src.name);
-    this.insert(src, true);
+    this.insert(src, true, tag);
   }
 
   /** Removes the EventSource named `name` (valid or invalid); false if there was none. */
@@ -108,7 +119,7 @@ export class CriteriaIndex {
     this.valid.delete(name);
     for (const id of e.ids) {
       this.unfile(id);
-      for (const [f, k, atom] of this.dfKeys(this.crits[id]!)) this.dfAdd(dfKey(f, k, atom), -1);
+      this.dfAddAll(this.crits[id]!, -1);
       this.crits[id] = undefined;
       this.owner[id] = undefined;
       this.freeIds.push(id);
@@ -118,16 +129,14 @@ export class CriteriaIndex {
     return true;
   }
 
-  private insert(src: CompiledSource, file: boolean): void {
+  private insert(src: CompiledSource, file: boolean, tag?: unknown): void {
     if (src.errors.length > 0) {
-      this.broken.set(src.name, src);
+      this.broken.set(src.name, { src, tag });
       return;
     }
-    const ids: number[] = [];
     let next = this.crits.length;
-    for (let i = 0; i < src.criteria.length; i++) ids.push(this.freeIds.pop() ?? next++);
-    ids.sort((a, b) => a - b);
-    const e: SourceEntry = { src, ids, stamp: 0, stampCrit: -1 };
+    const ids = src.criteria.map(() => this.freeIds.pop() ?? next++).sort((a, b) => a - b);
+    const e: SourceEntry = { src, tag, ids, stamp: 0, stampCrit: -1 };
     this.valid.set(src.name, e);
     ids.forEach((id, i) => {
       const c = src.criteria[i]!;
@@ -138,7 +147,7 @@ export class CriteriaIndex {
       }
       this.crits[id] = c;
       this.owner[id] = e;
-      for (const [f, k, atom] of this.dfKeys(c)) this.dfAdd(dfKey(f, k, atom), 1);
+      this.dfAddAll(c, 1);
     });
     if (this.critStamp.length < this.crits.length) {
       const grown = new Uint32Array(Math.max(this.crits.length, 2 * this.critStamp.length));
@@ -152,20 +161,27 @@ export class CriteriaIndex {
     }
   }
 
-  /** Each key (atoms one by one) a criterion could be filed under, as [field, key, atom]. */
-  private *dfKeys(c: CompiledCriterion): Generator<[number, IndexKey, string | undefined]> {
-    for (let f = 0; f < c.fields.length; f++) {
-      for (const k of keysOf(c.fields[f]!.test)) {
-        if (k.cat === "atoms") for (const a of k.atoms) yield [f, k, a];
-        else yield [f, k, undefined];
-      }
-    }
+  private dfMap(f: number, k: IndexKey): Map<string, number> {
+    const cat = k.cat === "exact" ? 0 : k.cat === "prefix" ? 1 : k.fold ? 3 : 2;
+    return this.df[4 * f + cat]!;
   }
 
-  private dfAdd(key: string, d: number): void {
-    const n = (this.df.get(key) ?? 0) + d;
-    if (n > 0) this.df.set(key, n);
-    else this.df.delete(key);
+  private dfOf(f: number, k: IndexKey, key: string): number {
+    return this.dfMap(f, k).get(key) ?? 1;
+  }
+
+  /** Counts (d = 1) or uncounts (d = -1) every key a criterion could be filed under, atoms one by one. */
+  private dfAddAll(c: CompiledCriterion, d: number): void {
+    for (let f = 0; f < c.fields.length; f++) {
+      for (const k of keysOf(c.fields[f]!.test)) {
+        const m = this.dfMap(f, k);
+        for (const key of k.cat === "atoms" ? k.atoms : [k.key]) {
+          const n = (m.get(key) ?? 0) + d;
+          if (n > 0) m.set(key, n);
+          else m.delete(key);
+        }
+      }
+    }
   }
 
   /** Files a criterion under its rarest key by the current document frequencies. */
@@ -176,11 +192,11 @@ export class CriteriaIndex {
     for (let f = 0; f < c.fields.length; f++) {
       for (const k of keysOf(c.fields[f]!.test)) {
         let cost: number;
-        if (k.cat === "exact") cost = this.df.get(dfKey(f, k)) ?? 1;
-        else if (k.cat === "prefix") cost = (this.df.get(dfKey(f, k)) ?? 1) + 0.5;
+        if (k.cat === "exact") cost = this.dfOf(f, k, k.key);
+        else if (k.cat === "prefix") cost = this.dfOf(f, k, k.key) + 0.5;
         else {
           cost = 1;
-          for (const a of k.atoms) cost += this.df.get(dfKey(f, k, a)) ?? 1;
+          for (const a of k.atoms) cost += this.dfOf(f, k, a);
         }
         if (cost < bestCost) {
           best = { f, k };
