@@ -5,6 +5,7 @@ import { parseAllDocuments } from "yaml";
 import { configObjectMissing } from "../decide/config-sync.js";
 import type { ConfigSnapshotLike, EventTriggerLike, KubeObjectLike, PolicyRefLike, TemplateRender } from "../deps.js";
 import { ApplierError } from "../errors.js";
+import { ParsedYamlCache } from "./yaml-cache.js";
 
 export const ANN_INSTANTIATE = "projectsveltos.io/instantiate";
 /** Sveltos' spelling (sic): switches the template func map to sprig's TxtFuncMap. */
@@ -172,26 +173,15 @@ function resolveRef(
   return { obj, values };
 }
 
+const parsedTexts = new ParsedYamlCache();
+
 /** Parses multi-document YAML into objects; a syntax error names the source, key and line. */
 export function parseObjects(text: string, where: string, trigger: string, field: string): RenderedObject[] {
   const object = { kind: "EventTrigger", name: trigger };
-  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
-  // A YAML stream with no documents parses to an empty array; the type admits a special EmptyStream.
-  const list = Array.isArray(docs) ? docs : [];
   const out: RenderedObject[] = [];
-  list.forEach((doc, n) => {
-    const origin = `${where}, document ${n + 1}`;
-    const err = doc.errors[0];
-    if (err) {
-      const line = err.linePos?.[0]?.line;
-      throw new ApplierError(
-        "EVT_APPLIER_YAML",
-        `EventTrigger ${trigger}: ${where}: invalid YAML${line ? ` at line ${line}` : ""}: ${err.message.split("\n")[0]}`,
-        { terminal: true, cause: err, object, field },
-      );
-    }
-    const value: unknown = doc.toJS();
+  const add = (value: unknown, n: number) => {
     if (value === null || value === undefined) return;
+    const origin = `${where}, document ${n + 1}`;
     const o = value as Partial<KubeObjectLike>;
     const missing = !isRecord(value)
       ? "is not a mapping"
@@ -210,6 +200,34 @@ export function parseObjects(text: string, where: string, trigger: string, field
       });
     }
     out.push({ object: value as KubeObjectLike, origin });
+  };
+  const cached = parsedTexts.get(text);
+  if (cached) {
+    cached.forEach(add);
+    return out;
+  }
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
+  // A YAML stream with no documents parses to an empty array; the type admits a special EmptyStream.
+  const list = Array.isArray(docs) ? docs : [];
+  if (!list.some((doc) => doc.errors.length)) {
+    const values = parsedTexts.set(
+      text,
+      list.map((doc) => doc.toJS() as unknown),
+    );
+    values.forEach(add);
+    return out;
+  }
+  list.forEach((doc, n) => {
+    const err = doc.errors[0];
+    if (err) {
+      const line = err.linePos?.[0]?.line;
+      throw new ApplierError(
+        "EVT_APPLIER_YAML",
+        `EventTrigger ${trigger}: ${where}: invalid YAML${line ? ` at line ${line}` : ""}: ${err.message.split("\n")[0]}`,
+        { terminal: true, cause: err, object, field },
+      );
+    }
+    add(doc.toJS(), n);
   });
   return out;
 }
