@@ -28,7 +28,9 @@ const applier = await startApplier({
   status: kube,
   logger: svc.logger,
   metrics: svc.metrics,
-  tracer: svc.tracing.tracer,
+  // Without an exporter there is nothing to record, and the applier forwards no context (it is the last hop):
+  // skip extracting the parent and the no-op span per match (~1-2% of its CPU).
+  tracer: svc.tracing.enabled ? svc.tracing.tracer : undefined,
   fieldManager: cfg.fieldManager,
   concurrency: cfg.concurrency,
   maxAckPending: cfg.maxAckPending,
