@@ -285,7 +285,7 @@ spec: {}
         baseline: round(rawPerSec, 1),
         baselineName: "raw server-side apply of the same objects, best of concurrency 1/8/32",
         ratio: round(perSec / rawPerSec),
-        note: `${events} login matches, concurrency ${concurrency}; each does KV read + SSA + KV CAS write (${timings.length - events} retried deliveries)`,
+        note: `${events} login matches, concurrency ${concurrency}; each does SSA + pipelined KV CAS write (a KV read only when the key is not cached) (${timings.length - events} retried deliveries)`,
       },
       {
         name: "applier: deleted events/s from the emulator",
