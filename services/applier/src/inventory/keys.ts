@@ -7,8 +7,12 @@ export type InventoryMode = "applied" | "dryrun";
 /** Prefix per mode: DryRun records live apart, so a dry run never fences or prunes real deployments. */
 const PREFIX: Record<InventoryMode, string> = { applied: "inv", dryrun: "dry" };
 
+const SAFE_TOKEN = /^[-_a-zA-Z0-9]+$/;
+
 export function escapeToken(s: string): string {
   if (s === "") return "=";
+  // Names are usually safe already: skip the byte-by-byte copy (three tokens per match).
+  if (SAFE_TOKEN.test(s)) return s;
   let out = "";
   for (const b of Buffer.from(s, "utf8")) {
     const c = String.fromCharCode(b);
