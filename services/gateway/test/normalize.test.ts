@@ -233,7 +233,7 @@ describe("normalize", () => {
   });
 
   test("validate - the SDK's verdict on 1.0 attributes is kept (calendar time, dataschema, schemaurl)", () => {
-    // The SDK runs only for dataschema/schemaurl; the calendar check on time is ours: both must agree with it.
+    // The SDK runs only for dataschema; the calendar check on time and the schemaurl refusal are ours: all must agree.
     const sdkAccepts = (ev: Record<string, unknown>) => {
       try {
         new CloudEvent({ ...ev, source: "evtrigger:checked" }, true);

@@ -1,5 +1,5 @@
 // Attribute validation shared by every binding: one compiled ajv schema names the offending attribute, then the
-// rules the cloudevents SDK adds on top (a real calendar time; dataschema/schemaurl through the SDK itself, rare).
+// rules the cloudevents SDK adds on top for 1.0 (a real calendar time, no schemaurl; dataschema through the SDK itself).
 import type { CloudEventJson } from "@evtrigger/bus";
 import { Ajv, type ErrorObject } from "ajv";
 import { CloudEvent, ValidationError } from "cloudevents";
