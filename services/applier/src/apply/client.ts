@@ -123,13 +123,20 @@ export async function makeClusterClient(
     } catch (err) {
       throw transient(cluster, `${method} ${path}`, err);
     }
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* non-JSON body (proxy error page): keep the text */
-    }
-    return { status: res.statusCode, headers: res.headers as http.IncomingHttpHeaders, body };
+    // Parsed on first read: a successful DELETE's answer (the whole object) is never looked at.
+    let body: unknown;
+    let parsed = false;
+    return {
+      status: res.statusCode,
+      headers: res.headers as http.IncomingHttpHeaders,
+      get body() {
+        if (!parsed) {
+          parsed = true;
+          body = parseBody(text);
+        }
+        return body;
+      },
+    };
   };
 
   const loadGroup = async (apiVersion: string): Promise<Map<string, ResourceInfo>> => {
@@ -222,6 +229,14 @@ export async function makeClusterClient(
       agent.destroy();
     },
   };
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text; // non-JSON body (proxy error page): keep the text
+  }
 }
 
 function transient(cluster: string, what: string, err: unknown): ApplierError {
