@@ -32,8 +32,14 @@ import { EventReportWriter, pipelinedCasPut } from "./report/eventReports.js";
 import { goRender, type RenderFn } from "./select/templates.js";
 import { type MatchState, MatchStateKeeper } from "./state.js";
 
-/** How long the eager index update after a configuration change waits for more changes. */
+/**
+ * How long the eager index update after a configuration change waits for more changes, and the least time
+ * between two eager updates: each update takes a snapshot, and the store's next writes copy the snapshot's map
+ * shards, so during a burst of thousands of changes a 100 ms rhythm made ~7 MB of copies that reached the old
+ * space. Events are never matched against a stale index: current() applies pending changes first.
+ */
 const UPDATE_DELAY_MS = 100;
+const UPDATE_EVERY_MS = 1000;
 
 export interface MatcherDeps {
   bus: Bus;
@@ -102,15 +108,16 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     reportedProblems.add(key);
     logger.warn("EventTrigger cannot be evaluated", { trigger: p.trigger, cluster: p.cluster, reason: p.reason });
   });
-  // The eager update waits a little so a burst of changes is applied in a few batches. Events never see a stale
-  // index: current() applies pending changes on demand when the snapshot moved.
+  // The eager update waits a little so a burst of changes is applied in a few batches (see UPDATE_EVERY_MS).
   let soon: NodeJS.Timeout | undefined;
+  let lastUpdate = 0;
   const scheduleUpdate = () => {
     if (soon) return;
+    const wait = Math.max(UPDATE_DELAY_MS, lastUpdate + UPDATE_EVERY_MS - performance.now());
     soon = setTimeout(() => {
       soon = undefined;
       update();
-    }, UPDATE_DELAY_MS);
+    }, wait);
     soon.unref();
   };
 
@@ -121,6 +128,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
   const update = () => {
     const done = keeper.update(store.snapshot());
     if (!done) return;
+    lastUpdate = performance.now();
     const st = keeper.state;
     const stats = st.index.stats;
     const invalid = st.invalidSources;

@@ -111,10 +111,9 @@ export class MatchStateKeeper {
       for (const name of this.dirty) if (this.apply(name, snap)) applied++;
     }
     this.dirty = new Set();
-    if (full || applied > 0) {
-      if (this.cache.size > 2 * this.cacheSwept + 256) this.sweepCache();
-      this.index.prepare();
-    }
+    if (applied > 0 && this.cache.size > 2 * this.cacheSwept + 256) this.sweepCache();
+    // Incremental updates leave lookup structures to the next event (they rebuild lazily and amortised).
+    if (full) this.index.prepare();
     let selectorRebuilt = false;
     const inputs = this.selectorInputs;
     if (

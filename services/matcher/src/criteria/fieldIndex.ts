@@ -119,9 +119,11 @@ export class PrefixTrie {
 }
 
 /**
- * Atoms of one field (case-folded or not). The automaton is built lazily on a lookup: atoms added since the
- * last build (at most PENDING of them) are checked with `includes`, so adding sources one by one does not
- * rebuild the automaton each time, and a burst of additions without events never builds it at all.
+ * Atoms of one field (case-folded or not). The automaton is rebuilt lazily, on a lookup, and only once the atoms
+ * added since the last build outnumber an eighth of the built ones (at least PENDING): until then they are
+ * checked with `includes`. Rebuilding per batch of changes made a burst of 5,000 new atom-indexed EventSources
+ * allocate ~30 MB of automatons that lived long enough to reach the old space; a burst without events now
+ * builds nothing, and with events the rebuilds grow geometrically (O(n) in total).
  */
 export class AtomTable {
   private static readonly PENDING = 32;
@@ -163,6 +165,10 @@ export class AtomTable {
   /** Builds the automaton over the live atoms (ids are renumbered). */
   prepare(): void {
     if (this.inAc === this.atoms.length && this.atoms.length <= 2 * this.live + AtomTable.PENDING) return;
+    this.build();
+  }
+
+  private build(): void {
     const ids = new Map<string, number>();
     const atoms: string[] = [];
     const crits: number[][] = [];
@@ -190,7 +196,8 @@ export class AtomTable {
   /** Calls `add` for every criterion filed under an atom occurring in `v`; `scratch` is reused storage. */
   collect(v: string, add: (crit: number) => void, scratch: number[]): void {
     if (this.live === 0) return;
-    if (this.atoms.length - this.inAc > AtomTable.PENDING) this.prepare();
+    const pending = this.atoms.length - this.inAc;
+    if (pending > AtomTable.PENDING && pending > this.inAc / 8) this.build();
     scratch.length = 0;
     this.ac?.scanInto(v, scratch);
     for (let id = this.inAc; id < this.atoms.length; id++) if (v.includes(this.atoms[id]!)) scratch.push(id);
