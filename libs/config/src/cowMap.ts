@@ -1,18 +1,24 @@
 // Copy-on-write maps behind the snapshots. A snapshot must never change, and the store keeps changing: copying a
 // whole kind's map on the first write after each snapshot made every watch batch of a 10,000-EventSource burst
 // allocate a fresh ~0.5 MB map (in V8's large-object space, freed only by a full GC). Large maps are therefore
-// split into shards by key hash; a write after a snapshot copies only its shard (~1% of the map).
-// Small maps stay one shard, so they iterate in insertion order like a plain Map.
+// split into shards by key hash, about 8 entries each; a write after a snapshot copies only its shard.
+// Small maps (up to 1,024 entries) stay one shard, so they iterate in insertion order like a plain Map.
 
 const SHARD_ABOVE = 1024;
-const SHARDS = 128;
+/** A map is re-split when its shards average more than this many entries... */
+const SPLIT_AVERAGE = 32;
+/** ...into enough shards (a power of two) for this average. */
+const TARGET_AVERAGE = 8;
 
 /** FNV-1a over UTF-16 code units; only needs to spread keys, not resist anyone. */
-function shardOf(key: string): number {
+function hashOf(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % SHARDS;
+  return h >>> 0;
 }
+
+/** Shard of `key` among `n` shards (n a power of two). */
+const shardOf = (key: string, n: number) => (n === 1 ? 0 : hashOf(key) & (n - 1));
 
 /** An immutable view of a CowMap at one moment. */
 class FrozenMap<V> implements ReadonlyMap<string, V> {
@@ -22,7 +28,7 @@ class FrozenMap<V> implements ReadonlyMap<string, V> {
   ) {}
 
   private shard(key: string): Map<string, V> {
-    return this.shards.length === 1 ? this.shards[0]! : this.shards[shardOf(key)]!;
+    return this.shards[shardOf(key, this.shards.length)]!;
   }
 
   get(key: string): V | undefined {
@@ -75,7 +81,7 @@ export class CowMap<V> {
   }
 
   private index(key: string): number {
-    return this.shards.length === 1 ? 0 : shardOf(key);
+    return shardOf(key, this.shards.length);
   }
 
   private writable(i: number): Map<string, V> {
@@ -97,7 +103,7 @@ export class CowMap<V> {
     this.writable(i).set(key, value);
     if (had) return;
     this.count++;
-    if (this.shards.length === 1 && this.count > SHARD_ABOVE) this.split();
+    if (this.count > SHARD_ABOVE && this.count > SPLIT_AVERAGE * this.shards.length) this.split();
   }
 
   delete(key: string): boolean {
@@ -117,10 +123,12 @@ export class CowMap<V> {
     return this.view;
   }
 
-  /** One shard → SHARDS shards (new maps: a frozen view may still hold the old one). */
+  /** Re-splits into more shards (new maps: a frozen view may still hold the old ones). */
   private split(): void {
-    const shards = Array.from({ length: SHARDS }, () => new Map<string, V>());
-    for (const [k, v] of this.shards[0]!) shards[shardOf(k)]!.set(k, v);
+    let n = 1;
+    while (n * TARGET_AVERAGE < this.count) n *= 2;
+    const shards = Array.from({ length: n }, () => new Map<string, V>());
+    for (const old of this.shards) for (const [k, v] of old) shards[shardOf(k, n)]!.set(k, v);
     this.shards = shards;
     this.shared = shards.map(() => false);
     this.view = undefined;

@@ -51,6 +51,27 @@ describe("cowMap - frozen views", () => {
     }
   });
 
+  test("cowMap - views taken across several re-splits keep their content", () => {
+    const cow = new CowMap<number>();
+    const views: [ReadonlyMap<string, number>, number][] = [];
+    for (let i = 0; i < 40_000; i++) {
+      cow.set(`k${i}`, i);
+      if (i % 4000 === 0) views.push([cow.freeze(), i + 1]);
+    }
+    for (let i = 0; i < 40_000; i += 2) cow.delete(`k${i}`);
+    views.push([cow.freeze(), -1]);
+    for (const [view, n] of views.slice(0, -1)) {
+      expect(view.size).toBe(n);
+      expect(view.get(`k${n - 1}`)).toBe(n - 1);
+      expect(view.has(`k${n}`)).toBe(false);
+      expect(new Set(view.keys()).size).toBe(n);
+    }
+    const last = views.at(-1)![0];
+    expect(last.size).toBe(20_000);
+    expect(last.has("k0")).toBe(false);
+    expect(last.get("k39999")).toBe(39_999);
+  });
+
   test("cowMap - a small map iterates in insertion order", () => {
     const cow = new CowMap<number>([
       ["b", 1],
