@@ -31,9 +31,8 @@ interface SourceEntry {
   tag: unknown;
   /** Criterion ids, ascending in criterion order (candidates are verified in id order: first match wins). */
   ids: number[];
-  /** Epoch of the lookup that matched this source already, and the criterion id that matched. */
+  /** Epoch of the lookup that matched this source already. */
   stamp: number;
-  stampCrit: number;
 }
 
 /** Where a criterion is filed: a key of field `f`, or (f = -1) the always-tried list. */
@@ -68,7 +67,6 @@ export class CriteriaIndex {
   private epoch = 0;
   private readonly cands: number[] = [];
   private readonly scratch: number[] = [];
-  private readonly matched: SourceEntry[] = [];
 
   /** Builds the index over `compiled` (EventSources with compile errors are kept aside as invalid). */
   constructor(compiled: readonly CompiledSource[] = []) {
@@ -136,7 +134,7 @@ export class CriteriaIndex {
     }
     let next = this.crits.length;
     const ids = src.criteria.map(() => this.freeIds.pop() ?? next++).sort((a, b) => a - b);
-    const e: SourceEntry = { src, tag, ids, stamp: 0, stampCrit: -1 };
+    const e: SourceEntry = { src, tag, ids, stamp: 0 };
     this.valid.set(src.name, e);
     ids.forEach((id, i) => {
       const c = src.criteria[i]!;
@@ -276,19 +274,18 @@ export class CriteriaIndex {
     for (const c of this.always) this.add(c);
     const cands = this.cands;
     if (cands.length > 1) cands.sort((a, b) => a - b);
-    const matched = this.matched;
-    matched.length = 0;
+    const out: SourceMatch[] = [];
     for (const crit of cands) {
       const e = this.owner[crit]!;
       if (e.stamp === this.epoch) continue;
-      if (matchesCriterion(this.crits[crit]!, ev)) {
+      const c = this.crits[crit]!;
+      if (matchesCriterion(c, ev)) {
         e.stamp = this.epoch;
-        e.stampCrit = crit;
-        matched.push(e);
+        out.push({ name: e.src.name, criterion: c.index });
       }
     }
-    if (matched.length > 1) matched.sort((a, b) => cmp(a.src.name, b.src.name));
-    return matched.map((e) => ({ name: e.src.name, criterion: this.crits[e.stampCrit]!.index }));
+    if (out.length > 1) out.sort((a, b) => cmp(a.name, b.name));
+    return out;
   }
 }
 
