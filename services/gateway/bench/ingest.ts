@@ -2,6 +2,7 @@
 // internal EVT_EVENTS stream through the gateway alone, against raw nats.js JetStream publishes of the same payloads
 // to the same internal server with the same number in flight, measured in the same run. Floor: 0.5 of raw.
 import { connectBus, STREAMS } from "@evtrigger/bus";
+import { createMetrics, initTracing, pipelineMetrics } from "@evtrigger/telemetry";
 import { startNatsServer } from "@evtrigger/testkit";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
@@ -91,7 +92,7 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<IngestBen
   // Raw and gateway alternate for several rounds; medians damp the load spikes of a shared machine.
   // Short quick rounds are at the mercy of a single load spike: more of them, for the same medians.
   const rounds = n < 20_000 ? 5 : 3;
-  const { DEFAULT_GATEWAY_LIMITS, MemoryClusterSource, startGateway } = await loadGateway();
+  const { DEFAULT_GATEWAY_LIMITS, MemoryClusterSource, otelTrace, startGateway } = await loadGateway();
   // Same publish concurrency: the gateway has at most jsConcurrency messages (so internal publishes) in hand.
   const window = o.window ?? DEFAULT_GATEWAY_LIMITS.jsConcurrency;
   // Preloading the upstream streams is not measured: as many in flight as helps.
@@ -106,7 +107,16 @@ export async function benchIngest(o: IngestBenchOptions = {}): Promise<IngestBen
   const source = new MemoryClusterSource();
   const cluster = { namespace: "bench", name: "c1", kind: "SveltosCluster" as const };
   source.set(cluster); // known cluster, no Secret yet: nothing consumed until the clock starts
-  const gw = await startGateway({ bus, clusters: source, limits: { jsConcurrency: window } });
+  // Wired as main.ts wires it: prom-client metrics and the OpenTelemetry trace runner (tracing off, as by default).
+  const metrics = createMetrics({ service: "gateway" });
+  const gw = await startGateway({
+    bus,
+    clusters: source,
+    metrics,
+    pipeline: pipelineMetrics(metrics),
+    trace: otelTrace(initTracing({ service: "gateway", env: {} }).tracer),
+    limits: { jsConcurrency: window },
+  });
   try {
     const rjsm = await jetstreamManager(raw);
     await rjsm.streams.add({ name: "BENCH_RAW", subjects: ["bench.raw.>"] });
