@@ -5,6 +5,7 @@ export {
   makeNkeyUser,
   makeSelfSignedTls,
   NatsServerError,
+  seededRandom,
   startNatsServer,
   tempDir,
   waitFor,

@@ -1,21 +1,13 @@
 // The index must give exactly the brute-force answer (every pattern through re2js, every source in order).
+
+import { seededRandom } from "@evtrigger/testkit";
 import { AhoCorasick } from "../src/criteria/ahocorasick.js";
 import { compileSource, PatternCache } from "../src/criteria/compile.js";
 import { bruteForceMatch, type EventFields } from "../src/criteria/evaluate.js";
 import { CriteriaIndex } from "../src/criteria/index.js";
 import { anchoredPrefix, literalShape } from "../src/criteria/literal.js";
 
-/** Small deterministic PRNG (mulberry32) so a failure is reproducible from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const WORDS = ["ab", "a", "b", "ba", "auth", "login", "out", "K", "k", "\u212a", "s", "\u017f", "S", "x.y", "é", "😀"];
 

@@ -1,18 +1,10 @@
 // The keeper must always equal a from-scratch build of the current snapshot, whatever the order of changes.
 import { type KubeObject, MemoryConfigStore } from "@evtrigger/config";
+import { seededRandom } from "@evtrigger/testkit";
 import { PatternCache } from "../src/criteria/compile.js";
 import { buildState, MatchStateKeeper } from "../src/state.js";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const es = (name: string, criteria: unknown[], rv: number): KubeObject =>
   ({
