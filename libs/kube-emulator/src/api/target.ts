@@ -1,4 +1,5 @@
 import type { Store } from "../store/store.js";
+import { rememberView } from "./encode.js";
 import type { Registry } from "./registry.js";
 import { apiVersionOf, type KubeObject, type ResourceType, resourceKey } from "./types.js";
 
@@ -26,7 +27,10 @@ export const rkeyOf = (t: ResourceType) => resourceKey(t.group, t.plural);
  * level sharing everything below it: stored objects go out without a deep copy and are never changed.
  */
 export function asVersion<T extends Readonly<KubeObject>>(o: T, target: Target): T {
-  return { ...o, apiVersion: apiVersionOf(target.t.group, target.version), kind: target.t.kind };
+  const view = { ...o, apiVersion: apiVersionOf(target.t.group, target.version), kind: target.t.kind };
+  // Views go out unchanged, so the response encoder may reuse the stored object's JSON (server/encode.ts).
+  rememberView(view, o);
+  return view;
 }
 
 export const nowRfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");

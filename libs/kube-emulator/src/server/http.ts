@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { encodeBody } from "../api/encode.js";
 import type { Ctx } from "../api/target.js";
 import { ApiError, errors, KubeEmulatorError } from "../errors.js";
 import type { FaultInjector } from "../faults.js";
@@ -36,7 +37,7 @@ export interface RequestRecord {
 
 function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
-  const body = JSON.stringify(reply.body);
+  const body = encodeBody(reply.body);
   res.writeHead(reply.status, {
     "Content-Type": "application/json",
     "Content-Length": Buffer.byteLength(body),

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { encodeBody } from "../api/encode.js";
 import { objectFilter } from "../api/reads.js";
 import { toTable } from "../api/tables.js";
 import { asVersion, type Ctx, rkeyOf, type Target } from "../api/target.js";
@@ -24,15 +25,34 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
   const rvParam = q.get("resourceVersion") ?? "";
   let first = true;
 
-  const render = (o: Readonly<KubeObject>): unknown => {
+  // An object's JSON is made once for every watch and the write's own response (api/encode.ts).
+  const render = (o: Readonly<KubeObject>): string => {
     const v = asVersion(o, target);
-    if (!opts.table) return v;
+    if (!opts.table) return encodeBody(v);
     const t = toTable(target.t, [v], { resourceVersion: v.metadata.resourceVersion }, include, first);
     first = false;
-    return t;
+    return JSON.stringify(t);
   };
-  const write = (type: string, object: unknown) => {
-    if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
+  // Frames wait for the end of the event-loop turn, so the changes of one turn go out in one TLS write
+  // (each write is a syscall and a TLS record: the biggest cost of a watch event).
+  let pending = "";
+  let flushing: NodeJS.Immediate | undefined;
+  const flush = () => {
+    flushing = undefined;
+    if (pending !== "" && !res.writableEnded) res.write(pending);
+    pending = "";
+  };
+  const frame = (type: string, json: string) => {
+    if (res.writableEnded) return;
+    pending += `{"type":${JSON.stringify(type)},"object":${json}}\n`;
+    flushing ??= setImmediate(flush);
+  };
+  const write = (type: string, object: unknown) => frame(type, JSON.stringify(object));
+  /** Ends the stream after whatever frames are still waiting. */
+  const finish = () => {
+    clearImmediate(flushing);
+    flush();
+    if (!res.writableEnded) res.end();
   };
 
   res.writeHead(200, {
@@ -50,12 +70,12 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
     const now = filter(e.object);
     if (e.type === "MODIFIED" && e.prev) {
       const before = filter(e.prev);
-      if (before && !now) write("DELETED", render(e.object));
-      else if (!before && now) write("ADDED", render(e.object));
-      else if (now) write("MODIFIED", render(e.object));
+      if (before && !now) frame("DELETED", render(e.object));
+      else if (!before && now) frame("ADDED", render(e.object));
+      else if (now) frame("MODIFIED", render(e.object));
       return;
     }
-    if (now) write(e.type, render(e.object));
+    if (now) frame(e.type, render(e.object));
   };
 
   const bookmarks = q.get("allowWatchBookmarks") === "true" && !opts.table;
@@ -69,7 +89,7 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
   let from: number;
   const initial = q.get("sendInitialEvents") === "true";
   if (rvParam === "" || rvParam === "0" || initial) {
-    for (const o of ctx.store.scan(rkey, target.namespace)) if (filter(o)) write("ADDED", render(o));
+    for (const o of ctx.store.scan(rkey, target.namespace)) if (filter(o)) frame("ADDED", render(o));
     from = ctx.store.resourceVersion;
     // WatchList (sendInitialEvents): a bookmark marks the end of the initial state.
     if (initial && bookmarks) bookmark({ "k8s.io/initial-events-end": "true" });
@@ -77,7 +97,7 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
     from = Number(rvParam);
     if (!Number.isInteger(from) || from < 0) {
       write("ERROR", errors.badRequest(`invalid resource version "${rvParam}"`).toStatus());
-      res.end();
+      finish();
       opts.onEnd();
       return;
     }
@@ -88,7 +108,7 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
     unsubscribe = ctx.store.hub.subscribe(from, onEvent);
   } catch (err) {
     write("ERROR", (err instanceof ApiError ? err : errors.internal(String(err))).toStatus());
-    res.end();
+    finish();
     opts.onEnd();
     return;
   }
@@ -106,7 +126,7 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
     clearInterval(ticker);
     unsubscribe();
     offGone();
-    if (!res.writableEnded) res.end();
+    finish();
     opts.onEnd();
   };
   const timeout = Number(q.get("timeoutSeconds") ?? 0);
