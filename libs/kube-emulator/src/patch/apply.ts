@@ -70,12 +70,15 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
 
   const conflicts: { manager: string; field: string }[] = [];
   const forced: { owner: Owner; key: string }[] = [];
-  for (const key of applied) {
+  // Only fields someone else owns (in this subresource) can conflict: most applies meet no other owner.
+  const rivals = others.filter((o) => o.set.size > 0 && o.entry.subresource === req.subresource);
+  for (const key of rivals.length > 0 ? applied : []) {
+    if (!rivals.some((o) => o.set.has(key))) continue;
     const path = JSON.parse(key) as string[];
     // List items and set members are shared by key; only their fields can disagree.
     if (/^[kv]:/.test(path[path.length - 1]!)) continue;
-    for (const o of others) {
-      if (!o.set.has(key) || o.entry.subresource !== req.subresource) continue;
+    for (const o of rivals) {
+      if (!o.set.has(key)) continue;
       if (same(valueAt(live, path), valueAt(req.config, path))) continue;
       conflicts.push({ manager: printManager(o.entry), field: pathString(path) });
       forced.push({ owner: o, key });
@@ -109,10 +112,10 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
     apiVersion: req.apiVersion,
     time: now(),
     fieldsType: "FieldsV1",
-    fieldsV1: toFieldsV1(applied),
+    fieldsV1: {},
   };
   if (req.subresource) entry.subresource = req.subresource;
-  result.metadata.managedFields = writeOwners(others, entry, result, req.opts);
+  result.metadata.managedFields = writeOwners(others, entry, result, req.opts, applied);
   return result;
 }
 
@@ -148,7 +151,7 @@ export function recordUpdate(
     fieldsV1: {},
   };
   if (subresource) entry.subresource = subresource;
-  next.metadata.managedFields = writeOwners(others, { ...entry, fieldsV1: toFieldsV1(set) }, next, opts, set);
+  next.metadata.managedFields = writeOwners(others, entry, next, opts, set);
 }
 
 /** Prunes sets to fields that still exist and serialises them, dropping managers left with nothing. */
@@ -157,16 +160,19 @@ function writeOwners(
   entry: ManagedFieldsEntry,
   obj: KubeObject,
   opts: FieldOpts,
-  entrySet?: FieldSet,
+  entrySet: FieldSet,
 ): ManagedFieldsEntry[] {
   const present = fieldsOf(obj, { ...opts, skipStatus: false });
-  const prune = (s: FieldSet) => new Set([...s].filter((k) => present.has(k)));
+  const prune = (s: FieldSet) => {
+    for (const k of s) if (!present.has(k)) return new Set([...s].filter((x) => present.has(x)));
+    return s;
+  };
   const out: ManagedFieldsEntry[] = [];
   for (const o of others) {
     const s = prune(o.set);
     if (s.size > 0) out.push({ ...o.entry, fieldsV1: toFieldsV1(s) });
   }
-  const own = prune(entrySet ?? fromFieldsV1(entry.fieldsV1));
+  const own = prune(entrySet);
   if (own.size > 0 || entry.operation === "Apply") out.push({ ...entry, fieldsV1: toFieldsV1(own) });
   return out;
 }

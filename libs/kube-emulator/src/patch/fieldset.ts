@@ -31,42 +31,56 @@ export interface FieldOpts {
 
 export function fieldsOf(obj: Record<string, unknown>, opts: FieldOpts): FieldSet {
   const out: FieldSet = new Set();
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
     if (k === "apiVersion" || k === "kind" || (k === "status" && opts.skipStatus)) continue;
     if (k === "metadata" && isPlainObject(v)) {
-      for (const [mk, mv] of Object.entries(v)) {
+      const meta = `[${JSON.stringify("f:metadata")}`;
+      for (const mk of Object.keys(v)) {
         if (SYSTEM_META.has(mk)) continue;
-        walk(mv, ["f:metadata", `f:${mk}`], mk, ["metadata"], opts, out);
+        walk(v[mk], `${meta},${JSON.stringify(`f:${mk}`)}`, mk, METADATA, opts, out);
       }
       continue;
     }
-    walk(v, [`f:${k}`], k, [], opts, out);
+    walk(v, `[${JSON.stringify(`f:${k}`)}`, k, NO_NAMES, opts, out);
   }
   return out;
 }
 
-function walk(v: unknown, path: FieldPath, field: string, names: string[], opts: FieldOpts, out: FieldSet): void {
-  if (isPlainObject(v) && Object.keys(v).length > 0) {
-    for (const [k, c] of Object.entries(v)) walk(c, [...path, `f:${k}`], k, [...names, field], opts, out);
-    return;
+const NO_NAMES: readonly string[] = [];
+const METADATA: readonly string[] = ["metadata"];
+
+/**
+ * `key` is the JSON of the path so far without its closing bracket: each element is appended as it is
+ * met, so a field's key costs one JSON.stringify of its last element rather than of the whole path.
+ */
+function walk(v: unknown, key: string, field: string, names: readonly string[], opts: FieldOpts, out: FieldSet): void {
+  if (isPlainObject(v)) {
+    const keys = Object.keys(v);
+    if (keys.length > 0) {
+      const inner = [...names, field];
+      for (const k of keys) walk(v[k], `${key},${JSON.stringify(`f:${k}`)}`, k, inner, opts, out);
+      return;
+    }
   }
   if (Array.isArray(v)) {
-    const lk = opts.lists(names, field, v);
+    const lk = opts.lists(names as string[], field, v);
     if (lk?.kind === "set") {
-      for (const x of v) out.add(JSON.stringify([...path, `v:${JSON.stringify(x)}`]));
+      for (const x of v) out.add(`${key},${JSON.stringify(`v:${JSON.stringify(x)}`)}]`);
       return;
     }
     const keys = lk?.kind === "map" ? v.map((x) => itemKey(x, lk.keys)) : [];
     if (lk?.kind === "map" && keys.every((k) => k !== undefined)) {
+      const inner = [...names, field];
       for (const [i, item] of (v as Record<string, unknown>[]).entries()) {
-        const ip = [...path, `k:${JSON.stringify(keys[i])}`];
-        out.add(JSON.stringify(ip));
-        for (const [k, c] of Object.entries(item)) walk(c, [...ip, `f:${k}`], k, [...names, field], opts, out);
+        const ik = `${key},${JSON.stringify(`k:${JSON.stringify(keys[i])}`)}`;
+        out.add(`${ik}]`);
+        for (const k of Object.keys(item)) walk(item[k], `${ik},${JSON.stringify(`f:${k}`)}`, k, inner, opts, out);
       }
       return;
     }
   }
-  out.add(JSON.stringify(path));
+  out.add(`${key}]`);
 }
 
 /** The value at a field path, or undefined when the object does not have it. */
