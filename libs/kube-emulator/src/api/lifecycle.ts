@@ -26,11 +26,12 @@ function collectDependents(ctx: Ctx, owner: KubeObject, orphan: boolean): void {
   const uid = owner.metadata.uid;
   if (!uid) return;
   setImmediate(() => {
+    const dependents = ctx.store.dependentsOf(uid);
+    if (dependents.length === 0) return;
     // From the store's ownerReference index; in the order a scan would meet them (resource, then namespace/name).
     const order = new Map(ctx.store.resourceKeys().map((k, i) => [k, i]));
     const ns = owner.metadata.namespace;
-    const found = ctx.store
-      .dependentsOf(uid)
+    const found = dependents
       .filter((d) => !ns || d.object.metadata.namespace === ns)
       .map((d) => ({ ...d, key: objectKey(d.object.metadata.namespace, d.object.metadata.name!) }))
       .sort(
@@ -114,8 +115,11 @@ export function deleteObject(
   target: Target,
   body: unknown,
 ): { status: number; body: Record<string, unknown> } {
-  const o = ctx.store.get(rkeyOf(target.t), target.namespace, target.name!);
-  if (!o) throw errors.notFound({ kind: target.t.kind, group: target.t.group, name: target.name }, target.t.plural);
+  const stored = ctx.store.peek(rkeyOf(target.t), target.namespace, target.name!);
+  if (!stored)
+    throw errors.notFound({ kind: target.t.kind, group: target.t.group, name: target.name }, target.t.plural);
+  // markDeleted only sets top-level and metadata fields, and the store copies what it stores: no deep copy.
+  const o: KubeObject = { ...stored, metadata: { ...stored.metadata } };
   checkPreconditions(target, o, body);
   if (target.query.get("dryRun") === "All") return { status: 200, body: asVersion(o, target) };
   const policy = (isPlainObject(body) ? body.propagationPolicy : undefined) ?? target.query.get("propagationPolicy");
