@@ -53,7 +53,7 @@ function shape(target: Target, body: unknown): KubeObject {
 }
 
 /** Unknown fields: an error under fieldValidation=Strict, otherwise dropped with a warning. */
-function checkFields(target: Target, o: KubeObject, warnings: string[]): string[] {
+function checkFields(target: Target, o: KubeObject, warnings: string[], drop = true): string[] {
   const mode = target.query.get("fieldValidation") ?? "Warn";
   let unknown: string[] = [];
   let invalid: string[] = [];
@@ -61,7 +61,7 @@ function checkFields(target: Target, o: KubeObject, warnings: string[]): string[
     const bad = decodeError(target.t.kind, o);
     if (bad) throw errors.badRequest(bad);
     unknown = unknownBuiltinFields(target.t, o);
-    dropFields(o, unknown);
+    if (drop) dropFields(o, unknown);
   } else {
     const v = target.t.validators?.[target.version];
     if (v) ({ errors: invalid, unknown } = v(o));
@@ -300,7 +300,9 @@ function applyObject(ctx: Ctx, target: Target, patch: unknown): WriteResult {
   else requireNamespace(ctx, target, target.name);
   const warnings: string[] = [];
   // Unknown fields are judged on the configuration as sent, before it is merged into the live object.
-  checkFields(target, clone(config), warnings);
+  // Built-ins are only read when nothing is dropped; custom resource validators default and prune in place.
+  if (target.t.builtin) checkFields(target, config, warnings, false);
+  else checkFields(target, clone(config), warnings);
   const force = target.query.get("force") === "true";
   const merged = serverSideApply({
     live: old,

@@ -85,12 +85,13 @@ export class Store {
   }
 
   /**
-   * Stores a copy of `obj` with a fresh resourceVersion and publishes the event; returns the stored object,
-   * which the caller must not change.
+   * Stores `obj` itself with a fresh resourceVersion and publishes the event; returns it. The store takes
+   * `obj` over: neither the caller nor anyone else changes it (or anything in it) afterwards. Writers build
+   * a new object per write (unchanged parts may be shared with the previous version, which is immutable too).
    */
   put(rkey: string, obj: KubeObject, type: Exclude<EventType, "DELETED">): Readonly<KubeObject> {
     const rv = ++this.rv;
-    const stored = clone(obj);
+    const stored = obj;
     stored.metadata.resourceVersion = String(rv);
     let bucket = this.data.get(rkey);
     if (!bucket) {
