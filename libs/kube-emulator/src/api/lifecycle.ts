@@ -118,7 +118,8 @@ export function deleteObject(
   const stored = ctx.store.peek(rkeyOf(target.t), target.namespace, target.name!);
   if (!stored)
     throw errors.notFound({ kind: target.t.kind, group: target.t.group, name: target.name }, target.t.plural);
-  // markDeleted only sets top-level and metadata fields, and the store copies what it stores: no deep copy.
+  // markDeleted only sets top-level and metadata fields: a new top level and metadata are enough, the rest is
+  // shared with the stored version, which nobody changes.
   const o: KubeObject = { ...stored, metadata: { ...stored.metadata } };
   checkPreconditions(target, o, body);
   if (target.query.get("dryRun") === "All") return { status: 200, body: asVersion(o, target) };
