@@ -39,7 +39,7 @@ export function serveWatch(ctx: Ctx, target: Target, res: ServerResponse, opts: 
   let flushing: NodeJS.Immediate | undefined;
   const flush = () => {
     flushing = undefined;
-    if (pending !== "" && !res.writableEnded) res.write(pending);
+    if (pending !== "" && !res.writableEnded && !res.destroyed) res.write(pending);
     pending = "";
   };
   const frame = (type: string, json: string) => {
