@@ -142,7 +142,10 @@ describe("e2e status page", () => {
     const clusters = await waitFor(
       async () => {
         const rows = await tableCells(ctx!, url, "clusters");
-        return rows.find((r) => r[0] === "default/clusterapi-workload" && r[3] === "active") ? rows : undefined;
+        // The subscription turns active a moment before the connection counts as connected (after the server
+        // confirmed the subscriptions); the page shows each as published, so wait for both.
+        const row = rows.find((r) => r[0] === "default/clusterapi-workload");
+        return row?.[3] === "active" && /connected/.test(row[4] ?? "") ? rows : undefined;
       },
       { timeoutMs: 20_000, intervalMs: 250, what: "the gateway's state for the cluster on the page" },
     );
