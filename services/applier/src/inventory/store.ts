@@ -1,7 +1,7 @@
 // The inventory in JetStream KV with compare-and-set updates, so replicas and redeliveries never
 // overwrite each other's work unnoticed.
 import { BUCKETS, type PipelinedPublisher } from "@evtrigger/bus";
-import type { KV, Kvm } from "@nats-io/kv";
+import type { KV, KvEntry, Kvm } from "@nats-io/kv";
 import { ApplierError } from "../errors.js";
 import type { InventoryEntry } from "./entry.js";
 
@@ -38,6 +38,12 @@ export interface InventoryStore {
 
 const dec = new TextDecoder();
 
+/** A KV read as an inventory entry; undefined for an absent, deleted or purged key. */
+function decodeEntry(e: KvEntry | null): Versioned | undefined {
+  if (e?.operation !== "PUT" || e.length === 0) return undefined;
+  return { entry: JSON.parse(dec.decode(e.value)) as InventoryEntry, revision: e.revision };
+}
+
 function isConflict(err: unknown): boolean {
   const s = String((err as { message?: string })?.message ?? err);
   return /wrong last sequence|key exists|10071|10164/i.test(s);
@@ -64,13 +70,9 @@ export async function openInventory(
   const kv: KV = await kvm.open(bucket);
   const cache = new RevisionCache(o.cacheSize ?? 4096);
   const get = async (key: string): Promise<Versioned | undefined> => {
-    const e = await kv.get(key);
-    if (e?.operation !== "PUT" || e.length === 0) {
-      cache.drop(key);
-      return undefined;
-    }
-    const v = { entry: JSON.parse(dec.decode(e.value)) as InventoryEntry, revision: e.revision };
-    cache.offer(key, v);
+    const v = decodeEntry(await kv.get(key));
+    if (v) cache.offer(key, v);
+    else cache.drop(key);
     return v;
   };
   const each: InventoryStore["each"] = async (filter, fn) => {
@@ -79,11 +81,7 @@ export async function openInventory(
     keys.sort();
     // Bounded parallel reads: a 100k-entry inventory must not open 100k requests at once. Not via get(): a
     // listing must not evict the entries the event path is working on.
-    const read = async (k: string) => {
-      const e = await kv.get(k);
-      if (e?.operation !== "PUT" || e.length === 0) return undefined;
-      return { entry: JSON.parse(dec.decode(e.value)) as InventoryEntry, revision: e.revision };
-    };
+    const read = async (k: string) => decodeEntry(await kv.get(k));
     for (let i = 0; i < keys.length; i += 64) {
       const batch = await Promise.all(keys.slice(i, i + 64).map(async (k) => [k, await read(k)] as const));
       for (const [k, v] of batch) if (v) fn(k, v);
