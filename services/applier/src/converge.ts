@@ -1,7 +1,7 @@
 // Brings one destination cluster to the desired state of one inventory entry: render, apply, prune (Create)
 // or delete and sweep (Delete). Pure with respect to the inventory: the caller records the result.
 import type { ClusterClient } from "./apply/client.js";
-import { deleteObject, listByLabels } from "./apply/delete.js";
+import { deleteObject, listByLabels, type Owner } from "./apply/delete.js";
 import { ANN_EVENT_SEQ, ownerSelector, stampOwnership } from "./apply/labels.js";
 import { normalizeNamespace, refOf, serverSideApply } from "./apply/ssa.js";
 import { configObjectMissing } from "./decide/config-sync.js";
@@ -20,6 +20,8 @@ export interface ConvergeDeps {
   fieldManager: string;
   /** Called with each applied object (drift detection tracks its own writes). */
   onApplied?: (cluster: string, ref: DeployedObject) => void;
+  /** Called before each delete; the callback it returns learns whether the object existed (drift detection). */
+  onDeleting?: (cluster: string, ref: DeployedObject) => ((existed: boolean) => void) | undefined;
   /** Time spent rendering, ms (metrics). */
   onRendered?: (ms: number) => void;
   /**
@@ -101,16 +103,24 @@ export async function converge(d: Desired, prev: InventoryEntry | undefined, dep
     }
     const removed: DeployedObject[] = [];
     const owner = { trigger: d.trigger, eventKey: d.eventKey };
-    for (const o of stale) if (await deleteObject(deps.client, d.cluster, o, owner)) removed.push(o);
+    for (const o of stale) if (await remove(deps, d.cluster, o, owner)) removed.push(o);
     return { objects: applied, removed };
   }
   const targets = await deleteTargets(d, prevObjects, deps);
   if (dryRun) return { objects: [], wouldDelete: targets, removed: [] };
   const removed: DeployedObject[] = [];
   for (const o of targets.sort((a, b) => rank(b) - rank(a))) {
-    if (await deleteObject(deps.client, d.cluster, o, { trigger: d.trigger, eventKey: d.eventKey })) removed.push(o);
+    if (await remove(deps, d.cluster, o, { trigger: d.trigger, eventKey: d.eventKey })) removed.push(o);
   }
   return { objects: [], removed };
+}
+
+async function remove(deps: ConvergeDeps, cluster: string, o: DeployedObject, owner: Owner): Promise<boolean> {
+  // Announced before the request: the watch may report the deletion before the response arrives.
+  const settled = deps.onDeleting?.(cluster, o);
+  const existed = await deleteObject(deps.client, cluster, o, owner);
+  settled?.(existed);
+  return existed;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ConfigSnapshotLike, EventTriggerLike, LoggerLike, TemplateRender, 
 import { ApplierError, isTerminal } from "./errors.js";
 import type { DeployedObject, InventoryEntry } from "./inventory/entry.js";
 import { eventKeyOf, eventRecordKey, type InventoryMode, inventoryKey } from "./inventory/keys.js";
+import type { RepairMarks } from "./inventory/marks.js";
 import { isNewer } from "./inventory/order.js";
 import { InventoryConflict, type InventoryStore, type Versioned } from "./inventory/store.js";
 import { renderAction } from "./render/action.js";
@@ -24,7 +25,14 @@ export interface ReconcilerDeps {
   fieldManager: string;
   logger: LoggerLike;
   now?: () => Date;
+  /**
+   * Repairs store their intent here before touching a cluster (inventory/marks.ts): no redelivery brings a repair
+   * back after a crash between its apply and its inventory write. Without it, repairs run unmarked (tests).
+   */
+  marks?: Pick<RepairMarks, "hold">;
   onApplied?: (cluster: string, ref: DeployedObject, entry: Desired) => void;
+  /** Called before an object is deleted; the callback it returns learns whether it existed (drift detection). */
+  onDeleting?: (cluster: string, ref: DeployedObject, entry: Desired) => ((existed: boolean) => void) | undefined;
   onRendered?: (trigger: string, ms: number) => void;
 }
 
@@ -183,15 +191,19 @@ export class Reconciler {
   /**
    * Continuous / drift repair: re-render the stored event with the current trigger and ConfigMaps, apply,
    * prune, and record with the same eventSeq. Skips OneTime triggers; a Delete tombstone is asserted again.
+   *
+   * The entry read here may be superseded by the time the apply lands (a logout's tombstone written meanwhile):
+   * the CAS write then fails and the next round asserts the newer state, removing what was applied. A repair
+   * mark covers a crash before that round: whoever finds the mark resyncs the key (sync/recovery.ts).
    */
   async resync(key: string): Promise<"resynced" | "skipped"> {
     const cur = await this.d.inventory.get(key);
     if (!cur) return "skipped";
     if (cur.entry.action === "Delete") {
-      // Only drift repair asks for a tombstone: an earlier repair may have re-applied the object and failed
-      // before it could record that (a dropped response after the server applied), while the logout's Delete
-      // was recorded. Asserting the tombstone sweeps by labels and removes such a resurrected object.
-      if (!cur.entry.dryRun) await this.assertStored(key, [], cur);
+      // Drift repair and repair recovery ask for a tombstone: an earlier repair may have re-applied the object
+      // and failed before it could record that (a crash, a dropped response after the server applied), while
+      // the logout's Delete was recorded. Asserting the tombstone sweeps by labels and removes such an object.
+      if (!cur.entry.dryRun) await this.marked(key, () => this.assertStored(key, [], cur));
       return "resynced";
     }
     if (cur.entry.action !== "Create") return "skipped";
@@ -201,8 +213,22 @@ export class Reconciler {
     }
     const trigger = this.d.config.snapshot().eventTriggers.get(cur.entry.trigger);
     if (!trigger || syncModeOf(trigger) === "OneTime") return "skipped";
-    await this.assertStored(key, [], cur);
+    if (cur.entry.dryRun) await this.assertStored(key, [], cur);
+    else await this.marked(key, () => this.assertStored(key, [], cur));
     return "resynced";
+  }
+
+  /**
+   * A cluster that started matching a destinationClusterSelector gets a recorded event's objects. Marked like a
+   * repair: nothing redelivers it, and a logout recorded for that cluster meanwhile must not be left with them.
+   */
+  async addDestination(key: string, desired: Desired, snapshot: ConfigSnapshotLike): Promise<KeyResult> {
+    if (desired.dryRun) return this.reconcileKey(key, desired, snapshot);
+    return this.marked(key, () => this.reconcileKey(key, desired, snapshot));
+  }
+
+  private marked<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.d.marks ? this.d.marks.hold(key, fn) : fn();
   }
 
   /**
@@ -275,6 +301,7 @@ export class Reconciler {
       client,
       fieldManager: this.d.fieldManager,
       onApplied: (cluster, ref) => this.d.onApplied?.(cluster, ref, d),
+      onDeleting: (cluster, ref) => this.d.onDeleting?.(cluster, ref, d),
       onRendered: (ms) => this.d.onRendered?.(d.trigger, ms),
       sweep,
     });

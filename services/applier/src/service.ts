@@ -1,6 +1,7 @@
 // startApplier: match records → cluster state. Consumes EVT_MATCHES with the shared durable, reconciles each
 // (trigger, destination, event) key, and keeps Continuous / drift-detected deployments converged.
 import {
+  BUCKETS,
   type Bus,
   CONSUMERS,
   type Decision,
@@ -30,6 +31,7 @@ import { decide, type Outcome } from "./decide/decision.js";
 import type { ClusterAccess, LoggerLike, TemplateRender, TriggerConfigSource, TriggerStatusSink } from "./deps.js";
 import { ApplierError, isTerminal } from "./errors.js";
 import { inventoryKey } from "./inventory/keys.js";
+import { openRepairMarks } from "./inventory/marks.js";
 import { upstreamProblem } from "./inventory/order.js";
 import { type InventoryStore, openInventory } from "./inventory/store.js";
 import { type KeyResult, Reconciler } from "./reconcile.js";
@@ -38,6 +40,7 @@ import { reporter } from "./report.js";
 import { startContinuousSync } from "./sync/continuous.js";
 import { DRIFT_MODE, driftDetector } from "./sync/drift.js";
 import { workQueue } from "./sync/queue.js";
+import { type RecoveryOptions, startRepairRecovery } from "./sync/recovery.js";
 
 export interface ApplierOptions {
   bus: Bus;
@@ -59,6 +62,8 @@ export interface ApplierOptions {
   kubeTimeoutMs?: number;
   /** Per-match timing (benchmarks): total handler time and the part spent waiting on Kubernetes. */
   onTimed?: (t: { totalMs: number; apiMs: number; results: KeyResult[] }) => void;
+  /** When marks of unfinished repairs count as abandoned (tests shorten it). */
+  recovery?: RecoveryOptions;
 }
 
 export interface Applier {
@@ -79,6 +84,7 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
   // Inventory writes pipelined: one publish per CAS write instead of a nats.js request (timer, deferred, Error).
   const publisher = new PipelinedPublisher(bus.nc);
   const inventory = await openInventory(bus.kvm, undefined, { publisher });
+  const marks = await openRepairMarks(bus.kvm, bus.jsm, BUCKETS.inventory, logger);
   const clients = clientPool(o.registry, o.kubeTimeoutMs);
   const report = reporter(bus, o.status, logger);
 
@@ -102,15 +108,25 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
     inventory,
     fieldManager: o.fieldManager ?? "evtrigger",
     logger,
+    marks,
     onApplied: (cluster, ref, d) => {
       if (d.syncMode === DRIFT_MODE && !d.dryRun) {
         drift.track(cluster, ref, inventoryKey({ trigger: d.trigger, cluster, eventKey: d.eventKey }));
       }
     },
+    onDeleting: (cluster, ref, d) =>
+      d.syncMode === DRIFT_MODE && !d.dryRun ? drift.deleting(cluster, ref) : undefined,
     onRendered: (trigger, ms) => pm.renderSeconds({ trigger }, ms / 1000),
   });
   const continuous = startContinuousSync({ config: o.store, inventory, reconciler, clients, render, logger });
   await drift.loadFromInventory();
+  // Repairs a killed process left half-done, alongside the matches (a repair is fenced like any reconcile).
+  const recovery = startRepairRecovery({
+    marks,
+    resync: (key) => reconciler!.resync(key),
+    logger,
+    ...o.recovery,
+  });
 
   // keyOf and the handler both need the record: decode once per message.
   const parsed = new WeakMap<JsMsg, MatchRecord | Error>();
@@ -255,6 +271,7 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
   return {
     inventory,
     async idle() {
+      await recovery.idle();
       await continuous.idle();
       await repairs.idle();
     },
@@ -279,8 +296,10 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
       clearInterval(lagTimer);
       await loop.stop();
       drift.close();
+      await recovery.close();
       await continuous.close();
       await repairs.close();
+      await marks.close();
       publisher.close();
       clients.close();
     },

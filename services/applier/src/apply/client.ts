@@ -53,7 +53,14 @@ export interface WatchHandlers {
 export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
   object: {
-    metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+    metadata?: {
+      name?: string;
+      namespace?: string;
+      resourceVersion?: string;
+      uid?: string;
+      deletionTimestamp?: string;
+      labels?: Record<string, string>;
+    };
     [k: string]: unknown;
   };
 }

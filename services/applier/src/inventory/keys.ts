@@ -91,3 +91,19 @@ export function eventRecordKey(trigger: string, eventKey: string): string {
 export function eventRecordFilter(trigger: string): string {
   return `evr.${escapeToken(trigger)}.*`;
 }
+
+/**
+ * Repair marks (inventory/marks.ts): `rpr.<owner>.<inventory key>`, one per applier process and key. The prefix
+ * keeps them out of every inventory and event-record filter, so listings, `evtctl show addons` and the status
+ * page never see them.
+ */
+export function repairMarkKey(owner: string, key: string): string {
+  return `rpr.${owner}.${key}`;
+}
+
+export const REPAIR_MARK_FILTER = "rpr.>";
+
+export function parseRepairMarkKey(mark: string): { owner: string; key: string } | undefined {
+  const m = /^rpr\.([-_a-zA-Z0-9]+)\.((?:inv|dry)\..+)$/.exec(mark);
+  return m ? { owner: m[1]!, key: m[2]! } : undefined;
+}

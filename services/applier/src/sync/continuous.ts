@@ -140,7 +140,7 @@ async function addNewDestinations(
       );
       if (have.has(key)) continue;
       d.logger.info("cluster started matching destinationClusterSelector", { trigger: entry.trigger, cluster });
-      await d.reconciler.reconcileKey(key, { ...withoutResults(entry), cluster }, snapshot);
+      await d.reconciler.addDestination(key, { ...withoutResults(entry), cluster }, snapshot);
     }
   }
 }

@@ -1,6 +1,7 @@
 // ContinuousWithDriftDetection: watch what was deployed and re-apply when someone edits or deletes it.
 // One watch per (destination cluster, kind) on our managed-by label; our own writes are recognised by the
-// resourceVersion the apply returned, so repairs do not loop.
+// resourceVersion the apply returned, so repairs do not loop, and our own deletions (a logout, a prune) by the
+// object we announced deleting, so they are not "repaired" (such a repair races the logout's inventory write).
 import type { ClusterClient, WatchEvent } from "../apply/client.js";
 import { ANN_TRIGGER, LABEL_EVENT_KEY, LABEL_MANAGED_BY, MANAGED_BY } from "../apply/labels.js";
 import type { ClientPool } from "../apply/pool.js";
@@ -13,9 +14,17 @@ import type { WorkQueue } from "./queue.js";
 
 export const DRIFT_MODE = "ContinuousWithDriftDetection";
 
+/** Deletions awaiting their watch event, at most (oldest forgotten first). */
+const MAX_OWN_DELETES = 10_000;
+
 export interface DriftDetector {
   /** Records our own write and makes sure the object's kind is watched in that cluster. */
   track(cluster: string, ref: DeployedObject, inventoryKey: string): void;
+  /**
+   * Announces that we are deleting an object: its DELETED event (and a MODIFIED one while it terminates) is ours,
+   * not drift. The returned callback takes whether it existed (if not, no event will come).
+   */
+  deleting(cluster: string, ref: DeployedObject): (existed: boolean) => void;
   /** Watches everything drift-mode entries in the inventory deployed (start-up). */
   loadFromInventory(): Promise<void>;
   watching(): number;
@@ -43,6 +52,9 @@ export function driftDetector(d: {
   restartDelayMs?: number;
 }): DriftDetector {
   const ownRv = new Map<string, string>(); // cluster|objectId → resourceVersion we wrote
+  // cluster|objectId → uid ("" unknown) of an object we are deleting, until its DELETED event. Bounded: an event
+  // that never comes (the watch was down and restarted without a resume point) must not keep an entry forever.
+  const ownDeletes = new Map<string, string>();
   const watches = new Map<string, Watch>(); // cluster|apiVersion|kind
   let closed = false;
 
@@ -63,6 +75,14 @@ export function driftDetector(d: {
     };
     const id = `${w.cluster}|${objectId(ref)}`;
     if (e.type === "MODIFIED" && meta.resourceVersion && ownRv.get(id) === meta.resourceVersion) return;
+    const deleting = ownDeletes.get(id);
+    if (deleting !== undefined && (!deleting || !meta.uid || deleting === meta.uid)) {
+      if (e.type === "DELETED") {
+        ownDeletes.delete(id);
+        return;
+      }
+      if (meta.deletionTimestamp) return; // terminating (finalizers) after our delete
+    }
     const trigger = (meta as { annotations?: Record<string, string> }).annotations?.[ANN_TRIGGER];
     const eventKey = meta.labels?.[LABEL_EVENT_KEY];
     if (!trigger || !eventKey) return;
@@ -126,6 +146,16 @@ export function driftDetector(d: {
     track(cluster, ref, key) {
       if (ref.resourceVersion) ownRv.set(`${cluster}|${objectId(ref)}`, ref.resourceVersion);
       ensure(cluster, ref.apiVersion, ref.kind, key);
+    },
+    deleting(cluster, ref) {
+      const id = `${cluster}|${objectId(ref)}`;
+      const uid = ref.uid ?? "";
+      ownDeletes.delete(id);
+      ownDeletes.set(id, uid);
+      if (ownDeletes.size > MAX_OWN_DELETES) ownDeletes.delete(ownDeletes.keys().next().value as string);
+      return (existed) => {
+        if (!existed && ownDeletes.get(id) === uid) ownDeletes.delete(id);
+      };
     },
     async loadFromInventory() {
       for (const { key, entry } of await d.inventory.list(inventoryFilter("applied"))) {
