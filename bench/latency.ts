@@ -1,7 +1,6 @@
 // Scenario 3: end-to-end latency, publish → object applied in the emulated cluster, at fixed offered rates,
 // with login/logout pairs over 1,000 users. Baseline: the emulator's own create/delete latency at the same rate.
 import { readFileSync } from "node:fs";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { connect } from "@nats-io/transport-node";
 import { Pool } from "undici";
 import { parse as parseYaml } from "yaml";
@@ -40,11 +39,15 @@ async function offer(rate: number, seconds: number, fire: (i: number) => void): 
 }
 
 /**
- * Creates Namespaces the way the applier talks to a cluster: an undici pool with keep-alive (32 connections),
- * bearer token and the kubeconfig's CA. client-node opens a TLS connection per request, so through it the
- * baseline measured handshakes, not the emulator.
+ * Creates and deletes Namespaces the way the applier talks to a cluster: an undici pool with keep-alive (32
+ * connections), bearer token and the kubeconfig's CA. client-node opens a TLS connection per request, so through
+ * it the baseline measured handshakes, not the emulator, and a pass's clean-up left the machine busy.
  */
-function namespaceCreator(kubeconfig: string): { create(name: string): Promise<void>; close(): Promise<void> } {
+function namespaceClient(kubeconfig: string): {
+  create(name: string): Promise<void>;
+  delete(name: string): Promise<void>;
+  close(): Promise<void>;
+} {
   const kc = parseYaml(readFileSync(kubeconfig, "utf8")) as {
     clusters: Array<{ cluster: { server: string; "certificate-authority-data": string } }>;
     users: Array<{ user: { token: string } }>;
@@ -67,6 +70,13 @@ function namespaceCreator(kubeconfig: string): { create(name: string): Promise<v
       await res.body.dump();
       if (res.statusCode !== 201) throw new Error(`create namespace ${name}: HTTP ${res.statusCode}`);
     },
+    async delete(name) {
+      const res = await pool.request({ method: "DELETE", path: `/api/v1/namespaces/${name}`, headers, reset: false });
+      await res.body.dump();
+      if (res.statusCode !== 200 && res.statusCode !== 202 && res.statusCode !== 404) {
+        throw new Error(`delete namespace ${name}: HTTP ${res.statusCode}`);
+      }
+    },
     close: () => pool.close(),
   };
 }
@@ -79,7 +89,12 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
   try {
     const pending = new Map<string, number>(); // "ADDED:user-1" → publish time
     const lat: number[] = [];
+    const existing = new Set<string>(); // Namespaces the benchmark made (user-*, bench-*), as the watch saw them
     const watch = await watchNamespaces(stack.env.clusters[0].kubeconfig, (type, name, at) => {
+      if (/^(user|bench)-/.test(name)) {
+        if (type === "DELETED") existing.delete(name);
+        else existing.add(name);
+      }
       const t = pending.get(`${type}:${name}`);
       if (t !== undefined) {
         lat.push(at - t);
@@ -87,11 +102,9 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
       }
     });
     const nc = await connect({ servers: stack.env.natsUrl, user: stack.env.natsUser, pass: stack.env.natsPassword });
-    const kc = new KubeConfig();
-    kc.loadFromFile(stack.env.clusters[0].kubeconfig);
-    const core = kc.makeApiClient(CoreV1Api);
-    const creator = namespaceCreator(stack.env.clusters[0].kubeconfig);
+    const namespaces = namespaceClient(stack.env.clusters[0].kubeconfig);
     let seq = 0;
+    const baselineNames: string[] = [];
     try {
       // Warm-up until the whole pipeline answers (config synced, connections open).
       await until("the pipeline to apply a warm-up event", async () => {
@@ -102,10 +115,14 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
         return lat.length > 0;
       });
       for (const rate of rates) {
-        // Start from no user Namespaces, so every login of the pass shows up as ADDED.
-        await Promise.all(
-          Array.from({ length: USERS }, (_, u) => core.deleteNamespace({ name: `user-${u}` }).catch(() => undefined)),
-        );
+        // Start from no user Namespaces (every login of the pass shows up as ADDED) and none of the last baseline's,
+        // and only once the watch has seen them go: the pass must not start while the clean-up still loads the machine.
+        // The last baseline's names are deleted by name: the watch may not have shown their creation yet.
+        const leftovers = [...new Set([...existing, ...baselineNames.splice(0)])];
+        for (let i = 0; i < leftovers.length; i += 64) {
+          await Promise.all(leftovers.slice(i, i + 64).map((n) => namespaces.delete(n)));
+        }
+        await until("the benchmark's Namespaces to be deleted", () => existing.size === 0);
         lat.length = 0;
         pending.clear();
         const base = Math.ceil(seq / (2 * USERS)) * 2 * USERS; // next index where every user logs in again
@@ -125,9 +142,10 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
         const inflight: Promise<void>[] = [];
         await offer(rate, Math.min(seconds, 5), (i) => {
           const name = `bench-${rate}-${i}`;
+          baselineNames.push(name);
           const t0 = performance.now();
           inflight.push(
-            creator.create(name).then(
+            namespaces.create(name).then(
               () => {
                 base2.push(performance.now() - t0);
               },
@@ -172,7 +190,7 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
     } finally {
       watch.stop();
       await nc.close();
-      await creator.close();
+      await namespaces.close();
     }
   } finally {
     await stack.stop();
