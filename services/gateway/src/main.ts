@@ -7,6 +7,7 @@ import { registrySource } from "./registry-source.js";
 import { startGateway } from "./service.js";
 import { gatewaySettings } from "./settings.js";
 import { statusRoutes } from "./status-route.js";
+import { w3cTrace } from "./trace.js";
 
 const svc = bootService("gateway", gatewaySettings);
 const { cfg, lifecycle } = svc;
@@ -19,7 +20,8 @@ const gateway = await startGateway({
   logger: svc.logger,
   metrics: svc.metrics,
   pipeline: pipelineMetrics(svc.metrics),
-  trace: otelTrace(svc.tracing.tracer),
+  // Tracing off: the SDK-free W3C child traceparent (same header on the wire, none of the no-op span work).
+  trace: svc.tracing.enabled ? otelTrace(svc.tracing.tracer) : w3cTrace,
   limits: {
     maxBytes: cfg.maxBytes,
     maxBatch: cfg.maxBatch,

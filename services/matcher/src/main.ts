@@ -13,7 +13,8 @@ const matcher = await startMatcher({
   store,
   logger: svc.logger,
   metrics: svc.metrics,
-  tracer: svc.tracing.tracer,
+  // Tracing off: no span per event; the traceparent header is copied to the match records as it is.
+  tracer: svc.tracing.enabled ? svc.tracing.tracer : undefined,
   concurrency: cfg.concurrency,
   maxAckPending: cfg.maxAckPending,
   reportLimit: cfg.reportLimit,
