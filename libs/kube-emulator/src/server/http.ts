@@ -67,7 +67,9 @@ export class ApiHttpServer {
     const server = createServer({ cert: this.o.tls.certPem, key: this.o.tls.keyPem }, (req, res) => {
       this.handle(req, res).catch((err) => sendError(res, err));
     });
-    server.keepAliveTimeout = 5_000;
+    // kube-apiserver keeps an idle connection 90 s (its http.Server IdleTimeout, "matches http.DefaultTransport
+    // keep-alive timeout"); Node's 5 s default made clients pay a TLS handshake after every pause of a few seconds.
+    server.keepAliveTimeout = 90_000;
     await new Promise<void>((resolve, reject) => {
       server.once("error", (err) =>
         reject(

@@ -92,7 +92,9 @@ export async function makeClusterClient(
   // Requests go through undici: node:https cost the applier ~40% more CPU per request (ClientRequest,
   // IncomingMessage streams, agent bookkeeping), and every match makes at least one. Watches are long-lived
   // streams and stay on node:https with their own agent.
-  const pool = new Pool(server, { connections: 32, connect: isHttps ? tls : {} });
+  // Idle connections kept 60 s (undici's default is 4 s): a quiet spell of a few seconds must not cost the next
+  // burst a TLS handshake per connection. Below kube-apiserver's 90 s idle timeout, so the client closes first.
+  const pool = new Pool(server, { connections: 32, keepAliveTimeout: 60_000, connect: isHttps ? tls : {} });
   const agent = isHttps ? new https.Agent({ keepAlive: true, ...tls }) : new http.Agent({ keepAlive: true });
   const lib = isHttps ? https : http;
   const discovery = new Map<string, Promise<Map<string, ResourceInfo>>>();
