@@ -53,7 +53,11 @@ function namespaceClient(kubeconfig: string): {
     users: Array<{ user: { token: string } }>;
   };
   const { server, "certificate-authority-data": ca } = kc.clusters[0]!.cluster;
-  const pool = new Pool(server, { connections: 32, connect: { ca: Buffer.from(ca, "base64") } });
+  const pool = new Pool(server, {
+    connections: 32,
+    keepAliveTimeout: 60_000,
+    connect: { ca: Buffer.from(ca, "base64") },
+  });
   const headers = {
     authorization: `Bearer ${kc.users[0]!.user.token}`,
     accept: "application/json",
