@@ -33,8 +33,10 @@ const PREFIX = "fc-";
 describe("faults - crash", () => {
   let s: FaultStack;
   beforeAll(async () => {
-    // Messages a killed process held come back after AckWait; 3 s keeps the gateway's part short.
-    s = await startFaultStack({ serviceEnv: { EVT_GATEWAY_ACK_WAIT_MS: "3000" } });
+    // Messages a killed process held come back after AckWait (30 s by default): short ones keep the wait short.
+    s = await startFaultStack({
+      serviceEnv: { EVT_GATEWAY_ACK_WAIT_MS: "3000", EVT_MATCHER_ACK_WAIT_MS: "5000", EVT_APPLIER_ACK_WAIT_MS: "5000" },
+    });
     // Every service has the seed's trigger and the gateway consumes USERS before anything is published.
     await s.applyConfig(seedConfig());
     await useJetStreamSource(s);
@@ -89,7 +91,7 @@ describe("faults - crash", () => {
       }
     }
 
-    // Redelivery of what the killed matcher/applier held waits for their AckWait (30 s). Settled: every event
+    // Redelivery of what the killed matcher/applier held waits for their AckWait (5 s here). Settled: every event
     // stored and both internal consumers idle; the state is then final, whatever it is.
     const settled = await settle(
       async () =>

@@ -71,6 +71,8 @@ export interface ConsumeLoopOptions {
   onError?: (err: unknown, m: JsMsg) => void;
   /** Called after each settled message (for metrics). */
   onSettled?: (d: Decision, m: JsMsg, ms: number) => void;
+  /** The consumer's AckWait (default 30 s): messages held are reported in progress three times per AckWait. */
+  ackWaitMs?: number;
 }
 
 export interface ConsumeLoop {
@@ -104,17 +106,25 @@ export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLo
   const running = new Set<Promise<void>>();
   let slotFree: (() => void) | undefined;
 
-  // One ticker for the whole loop instead of a timer per message: every 10 s, messages still being handled tell
-  // the server they are in progress, so it does not redeliver them while the handler works.
+  // One ticker for the whole loop instead of a timer per message: messages held (handled, or waiting behind their
+  // key) tell the server they are in progress, so it does not redeliver them meanwhile.
   const working = new Set<JsMsg>();
-  const keepAlive = setInterval(() => {
-    for (const m of working) m.working();
-  }, KEEPALIVE_MS);
+  const keepAlive = setInterval(
+    () => {
+      for (const m of working) {
+        try {
+          m.working();
+        } catch {
+          // Connection closing: the server redelivers after AckWait, as after a crash.
+        }
+      }
+    },
+    Math.min(KEEPALIVE_MS, Math.max(100, Math.floor((o.ackWaitMs ?? 30_000) / 3))),
+  );
   keepAlive.unref();
 
   const handleOne = async (m: JsMsg) => {
     const started = Date.now();
-    working.add(m);
     let d: Decision;
     try {
       d = await o.handler(m);
@@ -129,6 +139,7 @@ export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLo
   };
 
   const run = (m: JsMsg) => {
+    working.add(m);
     const key = o.keyOf?.(m);
     const prev = key !== undefined ? tails.get(key) : undefined;
     const p = (prev ? prev.then(() => handleOne(m)) : handleOne(m)).finally(() => {

@@ -88,6 +88,37 @@ describe("bus", () => {
     });
   });
 
+  test("consume - ensureDurable changes an existing durable's AckWait; messages held longer are not redelivered", async () => {
+    await bus.jsm.streams.add({ name: "T_ACKWAIT", subjects: ["ta.>"] });
+    await ensureDurable(bus.jsm, { stream: "T_ACKWAIT", durable: "w" });
+    expect((await bus.jsm.consumers.info("T_ACKWAIT", "w")).config.ack_wait).toBe(30_000 * 1_000_000);
+    await ensureDurable(bus.jsm, { stream: "T_ACKWAIT", durable: "w", ackWaitMs: 1000 });
+    expect((await bus.jsm.consumers.info("T_ACKWAIT", "w")).config.ack_wait).toBe(1000 * 1_000_000);
+    await bus.js.publish("ta.k", enc.encode("slow"));
+    await bus.js.publish("ta.k", enc.encode("queued"));
+    const deliveries: string[] = [];
+    const loop = await startConsumeLoop({
+      js: bus.js,
+      stream: "T_ACKWAIT",
+      durable: "w",
+      ackWaitMs: 1000,
+      keyOf: (m) => m.subject,
+      handler: async (m) => {
+        deliveries.push(`${m.string()}#${m.info.deliveryCount}`);
+        // Busy for three AckWaits; the second message waits behind it (same key) all that time.
+        const started = Date.now();
+        if (m.string() === "slow") await waitFor(() => Date.now() - started > 3000, { intervalMs: 100 });
+        return { kind: "ack" };
+      },
+    });
+    await waitFor(() => deliveries.length >= 2, { what: "both handled" });
+    await waitFor(async () => (await bus.jsm.consumers.info("T_ACKWAIT", "w")).num_ack_pending === 0, {
+      what: "both acked",
+    });
+    await loop.stop();
+    expect(deliveries).toEqual(["slow#1", "queued#1"]);
+  });
+
   test("dlq - a dead letter is stored once with a truncated body", async () => {
     const big = enc.encode("a".repeat(10_000));
     const letter = { stage: "gateway" as const, code: "EVT_GW_TOO_LARGE", reason: "too large", ...truncateBody(big) };

@@ -34,6 +34,7 @@ const applier = await startApplier({
   fieldManager: cfg.fieldManager,
   concurrency: cfg.concurrency,
   maxAckPending: cfg.maxAckPending,
+  ackWaitMs: cfg.ackWaitMs,
   kubeTimeoutMs: cfg.kubeTimeoutMs,
 });
 lifecycle.onShutdown(applier.close, "applier");

@@ -58,6 +58,8 @@ export interface ApplierOptions {
   concurrency?: number;
   /** Server-side bound on unacknowledged matches across replicas (default 256): the backpressure. */
   maxAckPending?: number;
+  /** AckWait of the shared durable (default 30 s); every replica sets it on start-up, so give them the same. */
+  ackWaitMs?: number;
   render?: TemplateRender;
   kubeTimeoutMs?: number;
   /** Per-match timing (benchmarks): total handler time and the part spent waiting on Kubernetes. */
@@ -80,7 +82,11 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
   const render = o.render ?? goRender;
   const pm = pipelineMetrics(o.metrics);
   await ensureTopology(bus.jsm, bus.kvm);
-  await ensureDurable(bus.jsm, { ...CONSUMERS.applier, maxAckPending: o.maxAckPending ?? 256 });
+  await ensureDurable(bus.jsm, {
+    ...CONSUMERS.applier,
+    maxAckPending: o.maxAckPending ?? 256,
+    ackWaitMs: o.ackWaitMs ?? 30_000,
+  });
   // Inventory writes pipelined: one publish per CAS write instead of a nats.js request (timer, deferred, Error).
   const publisher = new PipelinedPublisher(bus.nc);
   const inventory = await openInventory(bus.kvm, undefined, { publisher });
@@ -238,6 +244,7 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
     stream: CONSUMERS.applier.stream,
     durable: CONSUMERS.applier.durable,
     concurrency: o.concurrency ?? 32,
+    ackWaitMs: o.ackWaitMs ?? 30_000,
     keyOf: (m) => {
       // Same key as the matcher's partitioning: one (trigger, event identity) at a time in this process.
       try {

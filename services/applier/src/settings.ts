@@ -27,6 +27,14 @@ export const applierSettings = defineSettings({
     min: 1,
     description: "Unacked matches the shared durable allows across all applier replicas (backpressure).",
   },
+  ackWaitMs: {
+    env: "EVT_APPLIER_ACK_WAIT_MS",
+    type: "int",
+    default: 30_000,
+    min: 1000,
+    description:
+      "AckWait of the shared durable on EVT_MATCHES: how soon a match a crashed applier held is redelivered.",
+  },
   kubeTimeoutMs: {
     env: "EVT_APPLIER_KUBE_TIMEOUT_MS",
     type: "int",

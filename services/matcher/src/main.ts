@@ -17,6 +17,7 @@ const matcher = await startMatcher({
   tracer: svc.tracing.enabled ? svc.tracing.tracer : undefined,
   concurrency: cfg.concurrency,
   maxAckPending: cfg.maxAckPending,
+  ackWaitMs: cfg.ackWaitMs,
   reportLimit: cfg.reportLimit,
 });
 lifecycle.onShutdown(matcher.close, "matcher");

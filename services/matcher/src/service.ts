@@ -51,6 +51,8 @@ export interface MatcherDeps {
   concurrency?: number;
   /** Server-side bound of unacked events for the shared durable (default 1000). */
   maxAckPending?: number;
+  /** AckWait of the shared durable (default 30 s); every replica sets it on start-up, so give them the same. */
+  ackWaitMs?: number;
   /** Events kept per (cluster, EventSource) report (default 100; 0 disables the history). */
   reportLimit?: number;
   /** Go template renderer for templated eventSourceName (default: @evtrigger/gotemplate). */
@@ -79,7 +81,11 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
   });
   if (deps.ensureTopology ?? true) {
     await ensureTopology(bus.jsm, bus.kvm);
-    await ensureDurable(bus.jsm, { ...CONSUMERS.matcher, maxAckPending: deps.maxAckPending ?? 1000 });
+    await ensureDurable(bus.jsm, {
+      ...CONSUMERS.matcher,
+      maxAckPending: deps.maxAckPending ?? 1000,
+      ackWaitMs: deps.ackWaitMs ?? 30_000,
+    });
   }
   // Match records and report writes go through one pipelined publisher (reply inbox shared by all publishes):
   // same durability as js.publish (resolved = stored), a fraction of its per-message cost.
@@ -279,6 +285,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     stream: CONSUMERS.matcher.stream,
     durable: CONSUMERS.matcher.durable,
     concurrency: deps.concurrency ?? 64,
+    ackWaitMs: deps.ackWaitMs ?? 30_000,
     keyOf: (m) => {
       const env = decode(m);
       return env instanceof MatcherError ? `poison:${m.info.streamSequence}` : orderingKey(env);

@@ -21,6 +21,14 @@ export const matcherSettings = defineSettings({
     min: 1,
     description: "Unacked events the shared durable allows across all matcher replicas (backpressure).",
   },
+  ackWaitMs: {
+    env: "EVT_MATCHER_ACK_WAIT_MS",
+    type: "int",
+    default: 30_000,
+    min: 1000,
+    description:
+      "AckWait of the shared durable on EVT_EVENTS: how soon an event a crashed matcher held is redelivered.",
+  },
   reportLimit: {
     env: "EVT_MATCHER_REPORT_LIMIT",
     type: "int",
