@@ -325,10 +325,22 @@ export async function useJetStreamSource(s: FaultStack, stream = "USERS", subjec
     stringData: { "sveltos-nats": JSON.stringify(cfg) },
   };
   const c = s.dev.env.clusters[0]!;
+  // A gateway subscribes the new link before it drains the old one (make-before-break), and reports the new one
+  // subscribed meanwhile. Until the old link's core subscription on the same subjects is gone, what is published
+  // to the stream also reaches it and is stored twice (a core and a JetStream Nats-Msg-Id): wait for every
+  // running gateway's "sveltos-nats change applied", which it logs once the old link is drained.
+  const applied = (name: string) =>
+    s.lines.filter((l) => l.startsWith(`[${name}] `) && l.includes("sveltos-nats change applied")).length;
+  const gateways = [...new Set(s.lines.flatMap((l) => /^\[(gateway[^\]]*)\] /.exec(l)?.[1] ?? []))];
+  const before = new Map(gateways.map((g) => [g, applied(g)]));
   await waitForConfig(s.sync, {
     kubeconfig: c.kubeconfig,
     yaml: JSON.stringify(secret),
     cluster: `${c.namespace}/${c.name}`,
+  });
+  await waitFor(() => gateways.every((g) => applied(g) > before.get(g)!), {
+    timeoutMs: 60_000,
+    what: `every gateway (${gateways.join(", ")}) drained its core NATS link`,
   });
 }
 
