@@ -22,13 +22,7 @@ const runs = [
   {
     name: `fault scenarios (e2e/faults, one at a time, scale ${process.env.EVT_FAULTS_SCALE ?? "0.05"})`,
     paths: ["e2e/faults/"],
-    extra: [
-      "--runInBand",
-      "--testMatch",
-      "<rootDir>/e2e/faults/**/*.test.ts",
-      "--testTimeout",
-      "900000",
-    ],
+    extra: ["--runInBand", "--testMatch", "<rootDir>/e2e/faults/**/*.test.ts", "--testTimeout", "900000"],
     env: { EVT_FAULTS_REPORT: faultsReport },
     // The scenarios' one table (each row was also printed as it was recorded).
     after: () =>
