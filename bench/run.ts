@@ -1,10 +1,12 @@
 // `pnpm bench [--quick]`: runs every scenario with its baseline in the same run, writes bench/results.json,
 // prints a Markdown table and copies it into the README between the bench markers.
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { scenarios } from "./scenarios.js";
-import { type BenchResult, complete } from "./types.js";
+import { type BenchResult, complete, type PartialResult } from "./types.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
@@ -52,6 +54,22 @@ function aligned(md: string): string {
     .join("\n");
 }
 
+/** Runs one scenario in a fresh process (bench/scenario.ts) and returns its rows. */
+function runIsolated(id: string): PartialResult[] {
+  const file = join(tmpdir(), `evt-bench-${process.pid}-${id}.json`);
+  try {
+    const res = spawnSync(
+      process.execPath,
+      [...process.execArgv, join(root, "bench/scenario.ts"), id, file, ...(quick ? ["--quick"] : [])],
+      { stdio: "inherit" },
+    );
+    if (res.status !== 0) throw new Error(`scenario ${id} exited with ${res.status ?? res.signal}`);
+    return JSON.parse(readFileSync(file, "utf8")) as PartialResult[];
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const results: BenchResult[] = [];
@@ -59,7 +77,7 @@ async function main(): Promise<void> {
     if (only && !s.id.includes(only)) continue;
     process.stderr.write(`bench: ${s.id} ...\n`);
     try {
-      for (const r of await s.run({ quick })) results.push(complete(r));
+      for (const r of runIsolated(s.id)) results.push(complete(r));
     } catch (err) {
       process.stderr.write(`bench: ${s.id} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
       results.push(
