@@ -71,8 +71,6 @@ export interface ConsumeLoopOptions {
   onError?: (err: unknown, m: JsMsg) => void;
   /** Called after each settled message (for metrics). */
   onSettled?: (d: Decision, m: JsMsg, ms: number) => void;
-  /** The consumer's AckWait (default 30 s): messages held are reported in progress three times per AckWait. */
-  ackWaitMs?: number;
 }
 
 export interface ConsumeLoop {
@@ -101,13 +99,15 @@ function settle(m: JsMsg, d: Decision): void {
 export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLoop> {
   const concurrency = o.concurrency ?? 64;
   const consumer = await o.js.consumers.get(o.stream, o.durable);
+  // The consumer's own AckWait (from the info get() fetched; whoever set it), not a caller's copy of it.
+  const ackWaitMs = Number((await consumer.info(true)).config.ack_wait ?? 30_000_000_000) / 1_000_000;
   const messages = await consumer.consume({ max_messages: concurrency });
   const tails = new Map<string, Promise<void>>();
   const running = new Set<Promise<void>>();
   let slotFree: (() => void) | undefined;
 
   // One ticker for the whole loop instead of a timer per message: messages held (handled, or waiting behind their
-  // key) tell the server they are in progress, so it does not redeliver them meanwhile.
+  // key) tell the server they are in progress three times per AckWait, so it does not redeliver them meanwhile.
   const working = new Set<JsMsg>();
   const keepAlive = setInterval(
     () => {
@@ -119,7 +119,7 @@ export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLo
         }
       }
     },
-    Math.min(KEEPALIVE_MS, Math.max(100, Math.floor((o.ackWaitMs ?? 30_000) / 3))),
+    Math.min(KEEPALIVE_MS, Math.max(100, Math.floor(ackWaitMs / 3))),
   );
   keepAlive.unref();
 

@@ -101,7 +101,6 @@ describe("bus", () => {
       js: bus.js,
       stream: "T_ACKWAIT",
       durable: "w",
-      ackWaitMs: 1000,
       keyOf: (m) => m.subject,
       handler: async (m) => {
         deliveries.push(`${m.string()}#${m.info.deliveryCount}`);

@@ -85,7 +85,7 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
   await ensureDurable(bus.jsm, {
     ...CONSUMERS.applier,
     maxAckPending: o.maxAckPending ?? 256,
-    ackWaitMs: o.ackWaitMs ?? 30_000,
+    ackWaitMs: o.ackWaitMs,
   });
   // Inventory writes pipelined: one publish per CAS write instead of a nats.js request (timer, deferred, Error).
   const publisher = new PipelinedPublisher(bus.nc);
@@ -244,7 +244,6 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
     stream: CONSUMERS.applier.stream,
     durable: CONSUMERS.applier.durable,
     concurrency: o.concurrency ?? 32,
-    ackWaitMs: o.ackWaitMs ?? 30_000,
     keyOf: (m) => {
       // Same key as the matcher's partitioning: one (trigger, event identity) at a time in this process.
       try {

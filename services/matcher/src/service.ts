@@ -84,7 +84,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     await ensureDurable(bus.jsm, {
       ...CONSUMERS.matcher,
       maxAckPending: deps.maxAckPending ?? 1000,
-      ackWaitMs: deps.ackWaitMs ?? 30_000,
+      ackWaitMs: deps.ackWaitMs,
     });
   }
   // Match records and report writes go through one pipelined publisher (reply inbox shared by all publishes):
@@ -285,7 +285,6 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     stream: CONSUMERS.matcher.stream,
     durable: CONSUMERS.matcher.durable,
     concurrency: deps.concurrency ?? 64,
-    ackWaitMs: deps.ackWaitMs ?? 30_000,
     keyOf: (m) => {
       const env = decode(m);
       return env instanceof MatcherError ? `poison:${m.info.streamSequence}` : orderingKey(env);
