@@ -1,9 +1,9 @@
 // Scenario 3: end-to-end latency, publish → object applied in the emulated cluster, at fixed offered rates,
 // with login/logout pairs over 1,000 users. Baseline: the emulator's own create/delete latency at the same rate.
-import { readFileSync } from "node:fs";
+import type https from "node:https";
+import { KubeConfig } from "@kubernetes/client-node";
 import { connect } from "@nats-io/transport-node";
 import { Pool } from "undici";
-import { parse as parseYaml } from "yaml";
 import { quantile, startBenchStack, until, watchNamespaces } from "./stack.js";
 import type { BenchOptions, PartialResult } from "./types.js";
 
@@ -40,26 +40,26 @@ async function offer(rate: number, seconds: number, fire: (i: number) => void): 
 
 /**
  * Creates and deletes Namespaces the way the applier talks to a cluster: an undici pool with keep-alive (32
- * connections), bearer token and the kubeconfig's CA. client-node opens a TLS connection per request, so through
- * it the baseline measured handshakes, not the emulator, and a pass's clean-up left the machine busy.
+ * connections) and the credentials client-node's KubeConfig reads. client-node's API clients open a TLS connection
+ * per request, so through them the baseline measured handshakes, not the emulator, and a pass's clean-up left the
+ * machine busy.
  */
-function namespaceClient(kubeconfig: string): {
+async function namespaceClient(kubeconfig: string): Promise<{
   create(name: string): Promise<void>;
   delete(name: string): Promise<void>;
   close(): Promise<void>;
-} {
-  const kc = parseYaml(readFileSync(kubeconfig, "utf8")) as {
-    clusters: Array<{ cluster: { server: string; "certificate-authority-data": string } }>;
-    users: Array<{ user: { token: string } }>;
-  };
-  const { server, "certificate-authority-data": ca } = kc.clusters[0]!.cluster;
-  const pool = new Pool(server, {
+}> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const tls: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(tls);
+  const pool = new Pool(kc.getCurrentCluster()!.server, {
     connections: 32,
     keepAliveTimeout: 60_000,
-    connect: { ca: Buffer.from(ca, "base64") },
+    connect: { ca: tls.ca, cert: tls.cert, key: tls.key },
   });
   const headers = {
-    authorization: `Bearer ${kc.users[0]!.user.token}`,
+    ...(tls.headers as Record<string, string>),
     accept: "application/json",
     "content-type": "application/json",
   };
@@ -106,7 +106,7 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
       }
     });
     const nc = await connect({ servers: stack.env.natsUrl, user: stack.env.natsUser, pass: stack.env.natsPassword });
-    const namespaces = namespaceClient(stack.env.clusters[0].kubeconfig);
+    const namespaces = await namespaceClient(stack.env.clusters[0].kubeconfig);
     let seq = 0;
     const baselineNames: string[] = [];
     try {
