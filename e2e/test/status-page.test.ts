@@ -48,7 +48,8 @@ data:
 /** Text of every cell of the table with this id, row by row, as the browser rendered it. */
 async function tableCells(ctx: BrowserContext, url: string, id: string): Promise<string[][]> {
   const page = ctx.pages()[0] ?? (await ctx.newPage());
-  await page.goto(url, { waitUntil: "load" });
+  // Bounded below the caller's deadline, so one slow navigation is retried rather than using it up.
+  await page.goto(url, { waitUntil: "load", timeout: 10_000 });
   return page.$$eval(`table#${id} tbody tr`, (rows) =>
     rows.map((r) =>
       Array.from(r.querySelectorAll("td")).map((td) =>
@@ -110,7 +111,7 @@ describe("e2e status page", () => {
         const rows = await tableCells(ctx!, url, "addons");
         return rows.some((r) => r.includes("mgianluc")) ? rows : undefined;
       },
-      { timeoutMs: 20_000, intervalMs: 250, what: "mgianluc in the status page's addons table" },
+      { timeoutMs: 40_000, intervalMs: 250, what: "mgianluc in the status page's addons table" },
     );
     expect(addons).toContainEqual([
       "default/clusterapi-workload",

@@ -2,6 +2,7 @@
 // document in KV evt-status (`dlq.replayed.<seq>`) says it was re-driven, so a second replay needs --force and
 // the status page can show it. Written by evtctl, read by evtctl and the applier's status page.
 import type { KV } from "@nats-io/kv";
+import { listKeys } from "./kv-keys.js";
 
 export interface ReplayNote {
   v: 1;
@@ -31,8 +32,7 @@ export async function readReplayNote(kv: KV, seq: number, letterAt: string): Pro
 
 /** Every note by DLQ sequence; match `letterAt` against the letter before trusting one. */
 export async function readReplayNotes(kv: KV): Promise<Map<number, ReplayNote>> {
-  const keys: string[] = [];
-  for await (const k of await kv.keys(`${REPLAY_NOTE_PREFIX}.>`)) keys.push(k);
+  const keys = await listKeys(kv, `${REPLAY_NOTE_PREFIX}.>`);
   const out = new Map<number, ReplayNote>();
   await Promise.all(
     keys.map(async (k) => {

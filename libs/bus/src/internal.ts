@@ -4,6 +4,7 @@ export * from "./dlq.js";
 export * from "./dlq-notes.js";
 export * from "./dlq-read.js";
 export * from "./errors.js";
+export * from "./kv-keys.js";
 export * from "./pipelined.js";
 export * from "./publish.js";
 export * from "./records.js";

@@ -28,6 +28,7 @@ export {
   busOptionsFromEnv,
   CONSUMERS,
   connectBus,
+  listKeys,
   DEFAULT_TOPOLOGY,
   DLQ_BODY_LIMIT,
   deadLetter,

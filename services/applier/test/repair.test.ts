@@ -3,7 +3,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUCKETS } from "@evtrigger/bus";
+import { BUCKETS, listKeys } from "@evtrigger/bus";
 import { REPAIR_MARK_FILTER, repairMarkKey } from "../src/inventory/keys.js";
 import { openRepairMarks } from "../src/inventory/marks.js";
 import { eventKeyOf, inventoryFilter, inventoryKey, listAddons } from "../src/mod.js";
@@ -43,8 +43,9 @@ describe("applier repairs and crashes", () => {
     inventoryKey({ trigger: "drift", cluster: DEST, eventKey: eventKeyOf(CLUSTER, "auth.example.com", user) });
   const kv = () => h.bus.kvm.open(BUCKETS.inventory);
   const markKeys = async (filter = REPAIR_MARK_FILTER) => {
+    const bucket = await kv();
     const out: string[] = [];
-    for await (const k of await (await kv()).keys(filter)) out.push(k);
+    for (const k of await listKeys(bucket, filter)) if ((await bucket.get(k))?.operation === "PUT") out.push(k);
     return out;
   };
 

@@ -4,6 +4,7 @@
 // may leave an object that the stored entry (a logout's tombstone, say) does not describe. A mark left behind is
 // how a later process finds such a key and asserts the stored state again (sync/recovery.ts).
 import { randomBytes } from "node:crypto";
+import { listKeys } from "@evtrigger/bus";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { KV, Kvm } from "@nats-io/kv";
 import type { LoggerLike } from "../deps.js";
@@ -102,8 +103,7 @@ export async function openRepairMarks(
     },
     holding: (key) => held.has(key),
     async list() {
-      const marks: string[] = [];
-      for await (const k of await kv.keys(REPAIR_MARK_FILTER)) marks.push(k);
+      const marks = await listKeys(kv, REPAIR_MARK_FILTER);
       const out: RepairMark[] = [];
       for (let i = 0; i < marks.length; i += 64) {
         const batch = await Promise.all(

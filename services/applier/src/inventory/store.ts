@@ -1,6 +1,6 @@
 // The inventory in JetStream KV with compare-and-set updates, so replicas and redeliveries never
 // overwrite each other's work unnoticed.
-import { BUCKETS, type PipelinedPublisher } from "@evtrigger/bus";
+import { BUCKETS, listKeys, type PipelinedPublisher } from "@evtrigger/bus";
 import type { KV, KvEntry, Kvm } from "@nats-io/kv";
 import { ApplierError } from "../errors.js";
 import type { InventoryEntry } from "./entry.js";
@@ -76,9 +76,7 @@ export async function openInventory(
     return v;
   };
   const each: InventoryStore["each"] = async (filter, fn) => {
-    const keys: string[] = [];
-    for await (const k of await kv.keys(filter)) keys.push(k);
-    keys.sort();
+    const keys = await listKeys(kv, filter);
     // Bounded parallel reads: a 100k-entry inventory must not open 100k requests at once. Not via get(): a
     // listing must not evict the entries the event path is working on.
     const read = async (k: string) => decodeEntry(await kv.get(k));

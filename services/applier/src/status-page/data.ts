@@ -6,6 +6,7 @@ import {
   BUCKETS,
   type Bus,
   listDeadLetters,
+  listKeys,
   type ReplayNote,
   readReplayNotes,
   STREAMS,
@@ -128,9 +129,7 @@ const msg = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
 async function readBucket<T>(bus: StatusPageSources["bus"], bucket: string, filter: string): Promise<T[]> {
   const kv = await bus.kvm.open(bucket);
-  const keys: string[] = [];
-  for await (const k of await kv.keys(filter)) keys.push(k);
-  keys.sort();
+  const keys = await listKeys(kv, filter);
   const out: T[] = [];
   for (const k of keys) {
     const e = await kv.get(k);

@@ -2,7 +2,7 @@
 // BUCKETS.eventReports under `<clusterNs>.<clusterName>.<eventSource>`. Sveltos appends every matched CE to an
 // EventReport without a cap; here the history is bounded (last `limit` events) and updated with compare-and-set
 // so matcher replicas and redeliveries merge instead of overwriting each other (entries are keyed by eventSeq).
-import type { CloudEventJson, ClusterRef, PipelinedPublisher } from "@evtrigger/bus";
+import { type CloudEventJson, type ClusterRef, listKeys, type PipelinedPublisher } from "@evtrigger/bus";
 import type { KV } from "@nats-io/kv";
 
 /** Compare-and-set write of one key: expected revision 0 means "must not exist"; resolves with the new revision. */
@@ -291,9 +291,7 @@ export async function readEventReports(
     const [ns, name] = filter.cluster.split("/");
     keyFilter = `${keyToken(ns ?? "")}.${keyToken(name ?? "")}.>`;
   }
-  const keys: string[] = [];
-  for await (const k of await kv.keys(keyFilter)) keys.push(k);
-  keys.sort();
+  const keys = await listKeys(kv, keyFilter);
   const out: EventReport[] = [];
   for (const k of keys) {
     const e = await kv.get(k);
