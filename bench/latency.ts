@@ -1,10 +1,8 @@
 // Scenario 3: end-to-end latency, publish → object applied in the emulated cluster, at fixed offered rates,
 // with login/logout pairs over 1,000 users. Baseline: the emulator's own create/delete latency at the same rate.
-import type https from "node:https";
-import { KubeConfig } from "@kubernetes/client-node";
+import { writeFileSync } from "node:fs";
 import { connect } from "@nats-io/transport-node";
-import { Pool } from "undici";
-import { quantile, startBenchStack, until, watchNamespaces } from "./stack.js";
+import { cpuPerEvent, namespaceClient, quantile, stackCpuMs, startBenchStack, until } from "./stack.js";
 import type { BenchOptions, PartialResult } from "./types.js";
 
 const USERS = 1000;
@@ -38,53 +36,6 @@ async function offer(rate: number, seconds: number, fire: (i: number) => void): 
   return total;
 }
 
-/**
- * Creates and deletes Namespaces the way the applier talks to a cluster: an undici pool with keep-alive (32
- * connections) and the credentials client-node's KubeConfig reads. client-node's API clients open a TLS connection
- * per request, so through them the baseline measured handshakes, not the emulator, and a pass's clean-up left the
- * machine busy.
- */
-async function namespaceClient(kubeconfig: string): Promise<{
-  create(name: string): Promise<void>;
-  delete(name: string): Promise<void>;
-  close(): Promise<void>;
-}> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const tls: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(tls);
-  const pool = new Pool(kc.getCurrentCluster()!.server, {
-    connections: 32,
-    keepAliveTimeout: 60_000,
-    connect: { ca: tls.ca, cert: tls.cert, key: tls.key },
-  });
-  const headers = {
-    ...(tls.headers as Record<string, string>),
-    accept: "application/json",
-    "content-type": "application/json",
-  };
-  return {
-    async create(name) {
-      const res = await pool.request({
-        method: "POST",
-        path: "/api/v1/namespaces",
-        headers,
-        body: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }),
-      });
-      await res.body.dump();
-      if (res.statusCode !== 201) throw new Error(`create namespace ${name}: HTTP ${res.statusCode}`);
-    },
-    async delete(name) {
-      const res = await pool.request({ method: "DELETE", path: `/api/v1/namespaces/${name}`, headers, reset: false });
-      await res.body.dump();
-      if (res.statusCode !== 200 && res.statusCode !== 202 && res.statusCode !== 404) {
-        throw new Error(`delete namespace ${name}: HTTP ${res.statusCode}`);
-      }
-    },
-    close: () => pool.close(),
-  };
-}
-
 export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
   const seconds = o.quick ? 5 : 30;
   const rates = [100, 500, 1000];
@@ -93,8 +44,10 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
   try {
     const pending = new Map<string, number>(); // "ADDED:user-1" → publish time
     const lat: number[] = [];
+    const timeline: [number, number][] | undefined = process.env.EVT_BENCH_LATENCY_DUMP ? [] : undefined;
     const existing = new Set<string>(); // Namespaces the benchmark made (user-*, bench-*), as the watch saw them
-    const watch = await watchNamespaces(stack.env.clusters[0].kubeconfig, (type, name, at) => {
+    const namespaces = await namespaceClient(stack.env.clusters[0].kubeconfig);
+    const watch = await namespaces.watch((type, name, at) => {
       if (/^(user|bench)-/.test(name)) {
         if (type === "DELETED") existing.delete(name);
         else existing.add(name);
@@ -102,11 +55,11 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
       const t = pending.get(`${type}:${name}`);
       if (t !== undefined) {
         lat.push(at - t);
+        if (timeline) timeline.push([Math.round(performance.timeOrigin + t), Math.round((at - t) * 100) / 100]);
         pending.delete(`${type}:${name}`);
       }
     });
     const nc = await connect({ servers: stack.env.natsUrl, user: stack.env.natsUser, pass: stack.env.natsPassword });
-    const namespaces = await namespaceClient(stack.env.clusters[0].kubeconfig);
     let seq = 0;
     const baselineNames: string[] = [];
     try {
@@ -128,8 +81,10 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
         }
         await until("the benchmark's Namespaces to be deleted", () => existing.size === 0);
         lat.length = 0;
+        if (timeline) timeline.length = 0;
         pending.clear();
         const base = Math.ceil(seq / (2 * USERS)) * 2 * USERS; // next index where every user logs in again
+        const cpuBefore = stackCpuMs(stack);
         const sent = await offer(rate, seconds, (i) => {
           const e = event(base + i);
           pending.set(`${e.login ? "ADDED" : "DELETED"}:${e.user}`, performance.now());
@@ -138,6 +93,11 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
         seq = base + sent;
         // Every login of this pass lands as ADDED; logouts only when the pass ran past 1,000 events.
         await until(`${rate}/s events to be applied`, () => pending.size === 0, 60_000).catch(() => undefined);
+        const cpu = cpuPerEvent(cpuBefore, stackCpuMs(stack), sent);
+        if (process.env.EVT_BENCH_LATENCY_DUMP) {
+          // Diagnostics: every event's publish time (epoch ms) and latency, to line slow ones up with other traces.
+          writeFileSync(`${process.env.EVT_BENCH_LATENCY_DUMP}-${rate}.json`, JSON.stringify(timeline));
+        }
         const sorted = [...lat].sort((a, b) => a - b);
         const lost = pending.size;
 
@@ -179,6 +139,7 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
             lowerIsBetter: true,
             floor: rate === 1000 ? 25 : null,
             floorOn: "value",
+            note: cpu,
             pass: rate === 1000 ? p99 <= 25 && lost === 0 : null,
           },
           {

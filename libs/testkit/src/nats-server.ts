@@ -38,6 +38,8 @@ export interface NatsServer {
   /** Starts again after stop()/kill(). */
   start(): Promise<void>;
   readonly running: boolean;
+  /** The running server's process id (benchmarks read its CPU time), undefined when stopped. */
+  readonly pid: number | undefined;
 }
 
 const CANDIDATES = ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"];
@@ -159,6 +161,9 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
     },
     get running() {
       return child !== undefined && child.exitCode === null;
+    },
+    get pid() {
+      return child !== undefined && child.exitCode === null ? child.pid : undefined;
     },
   };
 }
