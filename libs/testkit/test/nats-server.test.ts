@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { makeNkeyUser, makeSelfSignedTls, type NatsServer, startNatsServer } from "@evtrigger/testkit";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
@@ -37,6 +38,14 @@ describe("testkit nats-server", () => {
     const ok = await connect({ servers: srv.url, user: "admin", pass: "my-password" });
     await ok.close();
     await expect(connect({ servers: srv.url, user: "admin", pass: "wrong" })).rejects.toThrow(/auth/i);
+  });
+
+  test("testkit - goMaxProcs reaches the server's environment, and the pid is the running server's", async () => {
+    srv = await startNatsServer({ goMaxProcs: 1 });
+    const environ = readFileSync(`/proc/${srv.pid}/environ`, "utf8").split("\0");
+    expect(environ).toContain("GOMAXPROCS=1");
+    await srv.stop();
+    expect(srv.pid).toBeUndefined();
   });
 
   test("testkit - token auth rejects a wrong token", async () => {

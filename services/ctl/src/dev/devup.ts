@@ -79,7 +79,13 @@ export async function devUp(o: DevUpOptions): Promise<DevStack> {
   };
 
   try {
-    const nats = await startNatsServer({ user: NATS_USER, password: NATS_PASSWORD, port: o.natsPort });
+    // One Go processor unless the user asked for more: this server shares the machine with the whole stack.
+    const nats = await startNatsServer({
+      user: NATS_USER,
+      password: NATS_PASSWORD,
+      port: o.natsPort,
+      goMaxProcs: process.env.GOMAXPROCS ? undefined : 1,
+    });
     stops.push(() => nats.stop());
 
     const startEmulator = async (name: string) => {
