@@ -10,7 +10,15 @@ import { type DevStack, devUp, repoRoot } from "../services/ctl/src/dev/devup.js
 import { applyObjects, objectApi, parseObjects } from "../services/ctl/src/dev/kube.js";
 
 export async function startBenchStack(): Promise<DevStack> {
-  const stack = await devUp({ dir: tempDir("evt-bench-"), clusterLabels: { env: "production" }, logLevel: "warn" });
+  // EVT_BENCH_CPU_PROF=DIR: every service and emulator runs under `node --cpu-prof` and writes its profile there
+  // when the stack stops (open them in Chrome DevTools, or summarise them by self time).
+  const profDir = process.env.EVT_BENCH_CPU_PROF;
+  const stack = await devUp({
+    dir: tempDir("evt-bench-"),
+    clusterLabels: { env: "production" },
+    logLevel: "warn",
+    nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : undefined,
+  });
   const seed = join(repoRoot, "e2e/seed/05-end-to-end.yaml");
   // The seed's trigger without drift detection: this measures the event path, not the drift watcher.
   const text = readFileSync(seed, "utf8").replace("syncMode: ContinuousWithDriftDetection", "syncMode: Continuous");

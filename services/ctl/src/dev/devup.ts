@@ -23,6 +23,8 @@ export interface DevUpOptions {
   logLevel?: string;
   /** Extra environment for the three services (e.g. EVT_GATEWAY_ACK_WAIT_MS in reliability tests). */
   serviceEnv?: Record<string, string>;
+  /** Extra node options for the services and emulators (e.g. `--cpu-prof` in the latency benchmark). */
+  nodeArgs?: string[];
 }
 
 export interface DevEnv {
@@ -94,7 +96,7 @@ export async function devUp(o: DevUpOptions): Promise<DevStack> {
       const child = startChild(
         name,
         process.execPath,
-        [ctlMain, "kube-emulator", "--port", String(port), "--kubeconfig", kubeconfig],
+        [...(o.nodeArgs ?? []), ctlMain, "kube-emulator", "--port", String(port), "--kubeconfig", kubeconfig],
         { echo: prefix(name) },
       );
       children[name] = child;
@@ -154,19 +156,24 @@ export async function devUp(o: DevUpOptions): Promise<DevStack> {
 
     const services: Record<string, string> = {};
     const spawnService = async (svc: ServiceName, name: string, port: number) => {
-      const child = startChild(name, process.execPath, [join(repoRoot, `services/${svc}/dist/main.js`)], {
-        echo: prefix(name),
-        env: {
-          EVT_NATS_URL: nats.url,
-          EVT_NATS_USER: NATS_USER,
-          EVT_NATS_PASSWORD: NATS_PASSWORD,
-          EVT_MANAGEMENT_KUBECONFIG: managementKubeconfig,
-          EVT_HTTP_HOST: "127.0.0.1",
-          EVT_HTTP_PORT: String(port),
-          EVT_LOG_LEVEL: o.logLevel ?? "info",
-          ...o.serviceEnv,
+      const child = startChild(
+        name,
+        process.execPath,
+        [...(o.nodeArgs ?? []), join(repoRoot, `services/${svc}/dist/main.js`)],
+        {
+          echo: prefix(name),
+          env: {
+            EVT_NATS_URL: nats.url,
+            EVT_NATS_USER: NATS_USER,
+            EVT_NATS_PASSWORD: NATS_PASSWORD,
+            EVT_MANAGEMENT_KUBECONFIG: managementKubeconfig,
+            EVT_HTTP_HOST: "127.0.0.1",
+            EVT_HTTP_PORT: String(port),
+            EVT_LOG_LEVEL: o.logLevel ?? "info",
+            ...o.serviceEnv,
+          },
         },
-      });
+      );
       children[name] = child;
       await waitReady(`http://127.0.0.1:${port}`, name);
       return child;
