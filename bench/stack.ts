@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { tempDir } from "@evtrigger/testkit";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Pool } from "undici";
+import { KubeHttp } from "../libs/config/src/kubeHttp.js";
 import { type DevStack, devUp, repoRoot } from "../services/ctl/src/dev/devup.js";
 import { applyObjects, objectApi, parseObjects } from "../services/ctl/src/dev/kube.js";
 
@@ -51,9 +52,10 @@ export interface NamespaceClient {
 
 /**
  * Namespaces in an emulated cluster the way the applier talks to it: an undici pool with keep-alive (32
- * connections) and the credentials client-node's KubeConfig reads. Lighter than client-node's own clients, which
- * open a TLS connection per request and parse a watch through node-fetch and byline: on two cores the measuring
- * side must not take the CPU the measured pipeline needs (client-node's watch cost ~180 µs per event at 1,000/s).
+ * connections) and the credentials client-node's KubeConfig reads; the watch is the services' own (libs/config's
+ * KubeHttp). Lighter than client-node's clients, which open a TLS connection per request and parse a watch through
+ * node-fetch and byline: on two cores the measuring side must not take the CPU the measured pipeline needs
+ * (client-node's watch cost ~180 µs per event at 1,000/s).
  */
 export async function namespaceClient(kubeconfig: string): Promise<NamespaceClient> {
   const kc = new KubeConfig();
@@ -89,28 +91,16 @@ export async function namespaceClient(kubeconfig: string): Promise<NamespaceClie
       }
     },
     async watch(on) {
+      // The project's own line-delimited watch (libs/config, what the services use), not client-node's.
       const abort = new AbortController();
-      const res = await pool.request({
-        method: "GET",
-        path: "/api/v1/namespaces?watch=true",
-        headers,
-        signal: abort.signal,
-        bodyTimeout: 0,
-      });
-      if (res.statusCode !== 200) throw new Error(`watch namespaces: HTTP ${res.statusCode}`);
-      res.body.setEncoding("utf8");
-      let rest = "";
-      res.body.on("data", (chunk: string) => {
-        const at = performance.now();
-        const lines = (rest + chunk).split("\n");
-        rest = lines.pop() ?? "";
-        for (const line of lines) {
-          if (!line) continue;
-          const e = JSON.parse(line) as { type: string; object?: { metadata?: { name?: string } } };
-          on(e.type, e.object?.metadata?.name ?? "", at);
-        }
-      });
-      res.body.on("error", () => undefined); // aborted by stop()
+      const done = new KubeHttp(kc).watch(
+        "/api/v1/namespaces",
+        {},
+        (e) => on(e.type, (e.object.metadata as { name?: string } | undefined)?.name ?? "", performance.now()),
+        abort.signal,
+        24 * 3600_000,
+      );
+      done.catch(() => undefined); // ends with the stack
       return { stop: () => abort.abort() };
     },
     close: () => pool.destroy(),
