@@ -4,18 +4,15 @@
 // written can miss the zero, and once the ordered consumer resets, its replacement heartbeats every 30 s, so a
 // listing (a status page, `evtctl show addons`, a resync) stalled for tens of seconds.
 import { Bucket, type KV } from "@nats-io/kv";
+import { BusError } from "./errors.js";
 
 /**
  * Keys under `filter` ("a.>", "a.*.b", ">"), sorted. Like the subject index they come from, they include keys whose
  * last operation is a delete or purge: read each with kv.get and skip what is not a PUT, as every caller does.
  */
 export async function listKeys(kv: KV, filter = ">"): Promise<string[]> {
-  if (!(kv instanceof Bucket)) {
-    // Not a plain bucket (a test double or a future view type): the client's own listing.
-    const keys: string[] = [];
-    for await (const k of await kv.keys(filter)) keys.push(k);
-    return keys.sort();
-  }
+  // Every bucket here comes from Kvm.open/create; anything else has no stream of its own to read.
+  if (!(kv instanceof Bucket)) throw new BusError("EVT_BUS_KV", "listKeys needs a bucket opened through Kvm");
   const prefix = `${kv.prefix}.`;
   const info = await kv.jsm.streams.info(kv.stream, { subjects_filter: `${prefix}${filter}` });
   return Object.keys(info.state.subjects ?? {})
