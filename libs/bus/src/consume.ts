@@ -6,6 +6,7 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from "@nats-io/jetstream";
+import type { AckBatcher } from "./acks.js";
 
 /** What to do with a message once handled: the single place where ack, nak and term are chosen. */
 export type Decision = { kind: "ack" } | { kind: "nak"; delayMs: number } | { kind: "term"; reason: string };
@@ -69,6 +70,11 @@ export interface ConsumeLoopOptions {
   handler: (m: JsMsg) => Promise<Decision>;
   /** Called when the handler throws; the message is then nak'ed with backoff. */
   onError?: (err: unknown, m: JsMsg) => void;
+  /**
+   * Acks go out with the next publish through this batcher (share it with the PipelinedPublisher of the same
+   * connection) instead of a write of their own; naks and terms are sent at once.
+   */
+  acks?: AckBatcher;
   /** Called after each settled message (for metrics). */
   onSettled?: (d: Decision, m: JsMsg, ms: number) => void;
 }
@@ -84,9 +90,11 @@ export interface ConsumeLoop {
 
 const KEEPALIVE_MS = 10_000;
 
-function settle(m: JsMsg, d: Decision): void {
-  if (d.kind === "ack") m.ack();
-  else if (d.kind === "nak") m.nak(d.delayMs);
+function settle(m: JsMsg, d: Decision, acks: AckBatcher | undefined): void {
+  if (d.kind === "ack") {
+    if (acks) acks.add(m);
+    else m.ack();
+  } else if (d.kind === "nak") m.nak(d.delayMs);
   // No reason on the wire: nats-server 2.9 ignores "+TERM <reason>" and would redeliver; callers log it.
   else m.term();
 }
@@ -134,7 +142,7 @@ export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLo
     } finally {
       working.delete(m);
     }
-    settle(m, d);
+    settle(m, d, o.acks);
     o.onSettled?.(d, m, Date.now() - started);
   };
 
@@ -165,6 +173,7 @@ export async function startConsumeLoop(o: ConsumeLoopOptions): Promise<ConsumeLo
       await Promise.allSettled([...running]);
     } finally {
       clearInterval(keepAlive);
+      o.acks?.flush();
     }
   })();
 

@@ -1,3 +1,4 @@
+export * from "./acks.js";
 export * from "./connect.js";
 export * from "./consume.js";
 export * from "./dlq.js";

@@ -21,6 +21,7 @@ export type {
   UpstreamPosition,
 } from "./internal.js";
 export {
+  AckBatcher,
   ack,
   BUCKETS,
   BusError,

@@ -12,6 +12,7 @@ import {
   MsgHdrsImpl,
   type NatsConnection,
 } from "@nats-io/transport-node";
+import type { AckBatcher } from "./acks.js";
 import { BusError } from "./errors.js";
 
 export interface PubAckLite {
@@ -95,6 +96,8 @@ export class PipelinedPublisher {
   constructor(
     private readonly nc: NatsConnection,
     private readonly timeoutMs = 5000,
+    /** Held acks of the same connection, sent in the same write as each batch of publishes. */
+    private readonly acks?: AckBatcher,
   ) {
     this.prefix = createInbox();
     this.sub = nc.subscribe(`${this.prefix}.*`, {
@@ -133,6 +136,7 @@ export class PipelinedPublisher {
   // would each become a tiny write. Handing them over once per event-loop turn makes one write of many messages.
   private readonly flush = () => {
     this.flushScheduled = false;
+    this.acks?.flush();
     const batch = this.queue;
     this.queue = [];
     for (const q of batch) {

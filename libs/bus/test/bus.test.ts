@@ -1,4 +1,5 @@
 import {
+  AckBatcher,
   ack,
   type Bus,
   connectBus,
@@ -9,6 +10,7 @@ import {
   ensureTopology,
   eventSubject,
   nak,
+  PipelinedPublisher,
   partitionOf,
   publishDurable,
   STREAMS,
@@ -116,6 +118,70 @@ describe("bus", () => {
     });
     await loop.stop();
     expect(deliveries).toEqual(["slow#1", "queued#1"]);
+  });
+
+  test("consume - held acks go out with the next publish of the same connection, and stop() sends the rest", async () => {
+    await bus.jsm.streams.add({ name: "T_HELD", subjects: ["th.>"] });
+    await bus.jsm.streams.add({ name: "T_HELD_OUT", subjects: ["tho.>"] });
+    await ensureDurable(bus.jsm, { stream: "T_HELD", durable: "w" });
+    const acks = new AckBatcher(600_000); // no timer within the test: only a publish or stop() can send them
+    const publisher = new PipelinedPublisher(bus.nc, 5000, acks);
+    const handled: string[] = [];
+    const loop = await startConsumeLoop({
+      js: bus.js,
+      stream: "T_HELD",
+      durable: "w",
+      acks,
+      handler: async (m) => {
+        handled.push(m.string());
+        return ack();
+      },
+    });
+    const ackPending = async () => (await bus.jsm.consumers.info("T_HELD", "w")).num_ack_pending;
+    try {
+      await bus.js.publish("th.in", enc.encode("one"));
+      await waitFor(() => acks.size === 1, { what: "the first ack held" });
+      expect(await ackPending()).toBe(1);
+      await publisher.publish("tho.out", enc.encode("successor"));
+      await waitFor(async () => (await ackPending()) === 0, { what: "the held ack sent with the publish" });
+      expect(acks.size).toBe(0);
+
+      await bus.js.publish("th.in", enc.encode("two"));
+      await waitFor(() => acks.size === 1, { what: "the second ack held" });
+      expect(await ackPending()).toBe(1);
+    } finally {
+      await loop.stop();
+      publisher.close();
+    }
+    await waitFor(async () => (await ackPending()) === 0, { what: "stop() sent the held ack" });
+    expect(handled).toEqual(["one", "two"]);
+  });
+
+  test("consume - without a publish, a held ack goes out after the batcher's delay", async () => {
+    await bus.jsm.streams.add({ name: "T_HELD_TIMER", subjects: ["tht.>"] });
+    await ensureDurable(bus.jsm, { stream: "T_HELD_TIMER", durable: "w" });
+    const acks = new AckBatcher(50);
+    const loop = await startConsumeLoop({
+      js: bus.js,
+      stream: "T_HELD_TIMER",
+      durable: "w",
+      acks,
+      handler: async () => ack(),
+    });
+    try {
+      await bus.js.publish("tht.in", enc.encode("x"));
+      await waitFor(
+        async () => (await bus.jsm.consumers.info("T_HELD_TIMER", "w")).num_ack_pending === 0 && acks.size === 0,
+        {
+          what: "the timer sent the ack",
+        },
+      );
+      const info = await bus.jsm.consumers.info("T_HELD_TIMER", "w");
+      expect(info.delivered.stream_seq).toBe(1);
+      expect(info.ack_floor.stream_seq).toBe(1);
+    } finally {
+      await loop.stop();
+    }
   });
 
   test("dlq - a dead letter is stored once with a truncated body", async () => {

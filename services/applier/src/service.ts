@@ -1,6 +1,7 @@
 // startApplier: match records → cluster state. Consumes EVT_MATCHES with the shared durable, reconciles each
 // (trigger, destination, event) key, and keeps Continuous / drift-detected deployments converged.
 import {
+  AckBatcher,
   BUCKETS,
   type Bus,
   CONSUMERS,
@@ -88,7 +89,9 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
     ackWaitMs: o.ackWaitMs,
   });
   // Inventory writes pipelined: one publish per CAS write instead of a nats.js request (timer, deferred, Error).
-  const publisher = new PipelinedPublisher(bus.nc);
+  // A match's ack rides with the next inventory write (AckBatcher) instead of a socket write of its own.
+  const acks = new AckBatcher();
+  const publisher = new PipelinedPublisher(bus.nc, undefined, acks);
   const inventory = await openInventory(bus.kvm, undefined, { publisher });
   const marks = await openRepairMarks(bus.kvm, bus.jsm, BUCKETS.inventory, logger);
   const clients = clientPool(o.registry, o.kubeTimeoutMs);
@@ -244,6 +247,7 @@ export async function startApplier(o: ApplierOptions): Promise<Applier> {
     stream: CONSUMERS.applier.stream,
     durable: CONSUMERS.applier.durable,
     concurrency: o.concurrency ?? 32,
+    acks,
     keyOf: (m) => {
       // Same key as the matcher's partitioning: one (trigger, event identity) at a time in this process.
       try {

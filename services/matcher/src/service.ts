@@ -2,6 +2,7 @@
 // per (EventTrigger, event). The input is acked only after every output publish is acked; publishes carry
 // Nats-Msg-Id `<event msg id>|<trigger>`, so a redelivered event produces no duplicate match.
 import {
+  AckBatcher,
   ack,
   BUCKETS,
   type Bus,
@@ -89,7 +90,9 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
   }
   // Match records and report writes go through one pipelined publisher (reply inbox shared by all publishes):
   // same durability as js.publish (resolved = stored), a fraction of its per-message cost.
-  const publisher = new PipelinedPublisher(bus.nc);
+  // An event's ack rides with the next publish (AckBatcher): one socket write per event instead of two.
+  const acks = new AckBatcher();
+  const publisher = new PipelinedPublisher(bus.nc, undefined, acks);
   const kv = await bus.kvm.open(BUCKETS.eventReports);
   const reports = new EventReportWriter(kv, {
     limit: deps.reportLimit,
@@ -285,6 +288,7 @@ export async function startMatcher(deps: MatcherDeps): Promise<Matcher> {
     stream: CONSUMERS.matcher.stream,
     durable: CONSUMERS.matcher.durable,
     concurrency: deps.concurrency ?? 64,
+    acks,
     keyOf: (m) => {
       const env = decode(m);
       return env instanceof MatcherError ? `poison:${m.info.streamSequence}` : orderingKey(env);
