@@ -8,6 +8,7 @@ import { FaultInjector } from "./faults.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { ApiHttpServer, type RequestRecord } from "./server/http.js";
 import { makeServingCert } from "./server/tls.js";
+import { CommitLog } from "./store/commits.js";
 import { Store } from "./store/store.js";
 
 export interface KubeEmulatorOptions {
@@ -85,6 +86,7 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
     token,
     ctx,
     faults,
+    commits: new CommitLog(store.hub, () => store.resourceVersion),
     tls,
     onRequest: opts.onRequest,
   });

@@ -5,8 +5,10 @@ import { encodeBody } from "../api/encode.js";
 import type { Ctx } from "../api/target.js";
 import { ApiError, errors, KubeEmulatorError } from "../errors.js";
 import type { FaultInjector } from "../faults.js";
+import type { CommitLog } from "../store/commits.js";
+import { serveAdmin } from "./admin.js";
 import { authorized } from "./auth.js";
-import { decodeBody, type Reply, readBody, resolveTarget, serveMeta, serveVerb } from "./handlers.js";
+import { type Reply, resolveTarget, serveMeta, serveVerb } from "./handlers.js";
 import { route, verbOf } from "./routes.js";
 
 // The HTTP front: authentication, fault injection, the /_emulator admin API, then the API handlers.
@@ -17,6 +19,7 @@ export interface HttpOptions {
   token: string;
   ctx: Ctx;
   faults: FaultInjector;
+  commits: CommitLog;
   /** Serving certificate and key (PEM); kubectl sends bearer tokens only over TLS. */
   tls: { certPem: string; keyPem: string };
   /** Sees every authenticated resource request (e.g. to derive RBAC rules from a recorded run). */
@@ -105,7 +108,7 @@ export class ApiHttpServer {
       return;
     }
     if (!authorized(req, this.o.token)) throw errors.unauthorized();
-    if (r.kind === "emulator") return send(res, await this.admin(req, r.rest));
+    if (r.kind === "emulator") return send(res, await serveAdmin(req, url, r.rest, this.o));
 
     const verb = r.kind === "resource" ? verbOf(req.method ?? "GET", r, url.searchParams) : undefined;
     if (r.kind === "resource" && verb && this.o.onRequest) {
@@ -149,29 +152,5 @@ export class ApiHttpServer {
     if (verb === "watch") this.watches.add(res);
     const reply = await serveVerb(this.o.ctx, verb, target, req, res, () => this.watches.delete(res));
     if (reply) send(res, reply);
-  }
-
-  /** POST/GET/DELETE /_emulator/faults[/id]: the fault API for tests that drive a child process. */
-  private async admin(req: IncomingMessage, rest: string[]): Promise<Reply> {
-    if (rest[0] !== "faults") throw errors.pathNotFound("_emulator");
-    const faults = this.o.faults;
-    if (req.method === "GET" && rest.length === 1) return { status: 200, body: { faults: faults.list() } };
-    if (req.method === "POST" && rest.length === 1) {
-      const spec = decodeBody(await readBody(req), "application/json");
-      try {
-        return { status: 201, body: { id: faults.inject(spec as never) } };
-      } catch (err) {
-        throw errors.badRequest((err as Error).message);
-      }
-    }
-    if (req.method === "DELETE" && rest.length === 1) {
-      faults.clear();
-      return { status: 200, body: { cleared: true } };
-    }
-    if (req.method === "DELETE" && rest.length === 2) {
-      if (!faults.remove(rest[1]!)) throw errors.pathNotFound(`fault ${rest[1]}`);
-      return { status: 200, body: { removed: rest[1] } };
-    }
-    throw errors.notAllowed("unsupported method on /_emulator/faults");
   }
 }
