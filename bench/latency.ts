@@ -1,8 +1,9 @@
-// Scenario 3: end-to-end latency, publish → object applied in the emulated cluster, at fixed offered rates,
-// with login/logout pairs over 1,000 users. Baseline: the emulator's own create/delete latency at the same rate.
+// Scenario 3: end-to-end latency, publish → object applied in the emulated cluster (committed to its store, timed
+// by its commit log on the host's monotonic clock), at fixed offered rates, with login/logout pairs over 1,000
+// users. Baseline: the emulator's own create latency at the same rate.
 import { writeFileSync } from "node:fs";
 import { connect } from "@nats-io/transport-node";
-import { cpuPerEvent, namespaceClient, quantile, stackCpuMs, startBenchStack, until } from "./stack.js";
+import { cpuPerEvent, monotonicMs, namespaceClient, quantile, stackCpuMs, startBenchStack, until } from "./stack.js";
 import type { BenchOptions, PartialResult } from "./types.js";
 
 const USERS = 1000;
@@ -42,23 +43,39 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
   const stack = await startBenchStack();
   const rows: PartialResult[] = [];
   try {
-    const pending = new Map<string, number>(); // "ADDED:user-1" → publish time
+    // "ADDED:user-1" → publish times (monotonic ms) not yet matched with a commit, oldest first.
+    const pending = new Map<string, number[]>();
+    let unmatched = 0;
     const lat: number[] = [];
     const timeline: [number, number][] | undefined = process.env.EVT_BENCH_LATENCY_DUMP ? [] : undefined;
-    const existing = new Set<string>(); // Namespaces the benchmark made (user-*, bench-*), as the watch saw them
+    const existing = new Set<string>(); // Namespaces the benchmark made (user-*, bench-*), as the commit log shows
     const namespaces = await namespaceClient(stack.env.clusters[0].kubeconfig);
-    const watch = await namespaces.watch((type, name, at) => {
-      if (/^(user|bench)-/.test(name)) {
-        if (type === "DELETED") existing.delete(name);
-        else existing.add(name);
+    const published = (key: string) => {
+      const at = monotonicMs();
+      const q = pending.get(key);
+      if (q) q.push(at);
+      else pending.set(key, [at]);
+      unmatched++;
+    };
+    // "Applied" is when the emulator committed the object (its commit log, read after the fact): no watch frames
+    // or benchmark wake-ups per event compete with the pipeline for the two cores while it is measured.
+    const readCommits = await namespaces.recordCommits();
+    const collect = async () => {
+      for (const c of await readCommits()) {
+        if (/^(user|bench)-/.test(c.name)) {
+          if (c.type === "DELETED") existing.delete(c.name);
+          else existing.add(c.name);
+        }
+        const key = `${c.type}:${c.name}`;
+        const t = pending.get(key)?.shift();
+        if (t === undefined) continue;
+        if (!pending.get(key)!.length) pending.delete(key);
+        unmatched--;
+        lat.push(c.atMs - t);
+        if (timeline)
+          timeline.push([Math.round(Date.now() - (monotonicMs() - t)), Math.round((c.atMs - t) * 100) / 100]);
       }
-      const t = pending.get(`${type}:${name}`);
-      if (t !== undefined) {
-        lat.push(at - t);
-        if (timeline) timeline.push([Math.round(performance.timeOrigin + t), Math.round((at - t) * 100) / 100]);
-        pending.delete(`${type}:${name}`);
-      }
-    });
+    };
     const nc = await connect({ servers: stack.env.natsUrl, user: stack.env.natsUser, pass: stack.env.natsPassword });
     let seq = 0;
     const baselineNames: string[] = [];
@@ -66,40 +83,53 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
       // Warm-up until the whole pipeline answers (config synced, connections open).
       await until("the pipeline to apply a warm-up event", async () => {
         const e = event(seq++);
-        pending.set(`${e.login ? "ADDED" : "DELETED"}:${e.user}`, performance.now());
+        published(`${e.login ? "ADDED" : "DELETED"}:${e.user}`);
         nc.publish("user-operation", e.body);
         await new Promise((r) => setTimeout(r, 200));
+        await collect();
         return lat.length > 0;
       });
       for (const rate of rates) {
         // Start from no user Namespaces (every login of the pass shows up as ADDED) and none of the last baseline's,
-        // and only once the watch has seen them go: the pass must not start while the clean-up still loads the machine.
-        // The last baseline's names are deleted by name: the watch may not have shown their creation yet.
+        // and only once the commit log shows them gone: the pass must not start while the clean-up still loads the
+        // machine. The last baseline's names are deleted by name: their creation may not be collected yet.
+        await collect();
         const leftovers = [...new Set([...existing, ...baselineNames.splice(0)])];
         for (let i = 0; i < leftovers.length; i += 64) {
           await Promise.all(leftovers.slice(i, i + 64).map((n) => namespaces.delete(n)));
         }
-        await until("the benchmark's Namespaces to be deleted", () => existing.size === 0);
+        await until("the benchmark's Namespaces to be deleted", async () => {
+          await collect();
+          return existing.size === 0;
+        });
         lat.length = 0;
         if (timeline) timeline.length = 0;
         pending.clear();
+        unmatched = 0;
         const base = Math.ceil(seq / (2 * USERS)) * 2 * USERS; // next index where every user logs in again
         const cpuBefore = stackCpuMs(stack);
         const sent = await offer(rate, seconds, (i) => {
           const e = event(base + i);
-          pending.set(`${e.login ? "ADDED" : "DELETED"}:${e.user}`, performance.now());
+          published(`${e.login ? "ADDED" : "DELETED"}:${e.user}`);
           nc.publish("user-operation", e.body);
         });
         seq = base + sent;
         // Every login of this pass lands as ADDED; logouts only when the pass ran past 1,000 events.
-        await until(`${rate}/s events to be applied`, () => pending.size === 0, 60_000).catch(() => undefined);
+        await until(
+          `${rate}/s events to be applied`,
+          async () => {
+            await collect();
+            return unmatched === 0;
+          },
+          60_000,
+        ).catch(() => undefined);
         const cpu = cpuPerEvent(cpuBefore, stackCpuMs(stack), sent);
         if (process.env.EVT_BENCH_LATENCY_DUMP) {
           // Diagnostics: every event's publish time (epoch ms) and latency, to line slow ones up with other traces.
           writeFileSync(`${process.env.EVT_BENCH_LATENCY_DUMP}-${rate}.json`, JSON.stringify(timeline));
         }
         const sorted = [...lat].sort((a, b) => a - b);
-        const lost = pending.size;
+        const lost = unmatched;
 
         // Baseline: the emulator's own create latency at the same offered rate, through a client like the applier's.
         const base2: number[] = [];
@@ -153,7 +183,6 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
         );
       }
     } finally {
-      watch.stop();
       await nc.close();
       await namespaces.close();
     }
