@@ -39,7 +39,8 @@ async function offer(rate: number, seconds: number, fire: (i: number) => void): 
 
 export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
   const seconds = o.quick ? 5 : 30;
-  const rates = [100, 500, 1000];
+  // EVT_BENCH_RATES=1000 (diagnostics): only these offered rates, e.g. to repeat the floor's pass quickly.
+  const rates = process.env.EVT_BENCH_RATES?.split(",").map(Number) ?? [100, 500, 1000];
   const stack = await startBenchStack();
   const rows: PartialResult[] = [];
   try {
