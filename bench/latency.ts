@@ -60,7 +60,7 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
     };
     // "Applied" is when the emulator committed the object (its commit log, read after the fact): no watch frames
     // or benchmark wake-ups per event compete with the pipeline for the two cores while it is measured.
-    const readCommits = await namespaces.recordCommits();
+    let readCommits = await namespaces.recordCommits();
     const collect = async () => {
       for (const c of await readCommits()) {
         if (/^(user|bench)-/.test(c.name)) {
@@ -107,6 +107,8 @@ export async function benchLatency(o: BenchOptions): Promise<PartialResult[]> {
         if (timeline) timeline.length = 0;
         pending.clear();
         unmatched = 0;
+        // A new recording per pass: the emulator keeps only this pass's commits (none of ours exist right now).
+        readCommits = await namespaces.recordCommits();
         const base = Math.ceil(seq / (2 * USERS)) * 2 * USERS; // next index where every user logs in again
         const cpuBefore = stackCpuMs(stack);
         const sent = await offer(rate, seconds, (i) => {
