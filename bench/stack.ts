@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { tempDir } from "@evtrigger/testkit";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Pool } from "undici";
+import type { Commit } from "../libs/kube-emulator/src/store/commits.js";
 import { type DevStack, devUp, repoRoot } from "../services/ctl/src/dev/devup.js";
 import { applyObjects, objectApi, parseObjects } from "../services/ctl/src/dev/kube.js";
 
@@ -48,11 +49,7 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
 }
 
 /** One Namespace change as the emulator committed it; `atMs` is on the host's monotonic clock (monotonicMs). */
-export interface NamespaceCommit {
-  type: "ADDED" | "MODIFIED" | "DELETED";
-  name: string;
-  atMs: number;
-}
+export type NamespaceCommit = Pick<Commit, "type" | "name" | "atMs">;
 
 export interface NamespaceClient {
   create(name: string): Promise<void>;
